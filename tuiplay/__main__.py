@@ -1,0 +1,3 @@
+from tuiplay.cli import main
+
+raise SystemExit(main())
