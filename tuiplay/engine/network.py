@@ -1,0 +1,213 @@
+"""The network: parameters per layer, forward over many points, backward, update (nn.ts).
+
+All parameters live in one flat float64 array. Each layer l sees it as a matrix
+`layer_params[l]` of shape (n_out, 1 + n_in) whose column 0 is the bias and whose other
+columns are the incoming weights (`weights[l]`, `biases[l]` are views of it). Gradients use
+the same layout, so one update touches the whole network in a handful of numpy calls, and a
+layer's forward pass is one matrix product against its inputs with a leading column of ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from tuiplay.engine.activations import activate, multiply_by_derivative
+from tuiplay.engine.rng import SeededRandom
+
+REGULARIZATIONS = ("none", "L1", "L2")
+
+
+def _layer_slices(layer_sizes: Sequence[int]) -> list[tuple[int, int, tuple[int, int]]]:
+    slices = []
+    start = 0
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        size = n_out * (1 + n_in)
+        slices.append((start, start + size, (n_out, 1 + n_in)))
+        start += size
+    return slices
+
+
+class Network:
+    """A fully connected network with the Playground's parameters and training rule."""
+
+    def __init__(self, layer_sizes: Sequence[int], activation: str, output_activation: str):
+        self.layer_sizes = list(layer_sizes)
+        self.activation = activation
+        self.output_activation = output_activation
+        slices = _layer_slices(self.layer_sizes)
+        total = slices[-1][1]
+        self.params = np.zeros(total)
+        self.grads = np.zeros(total)
+        self.dead_flat = np.zeros(total, dtype=bool)
+        self.accumulated = 0  # points whose gradients sit in `grads`, waiting for an update
+        self.layer_params = [self.params[a:b].reshape(shape) for a, b, shape in slices]
+        self.layer_grads = [self.grads[a:b].reshape(shape) for a, b, shape in slices]
+        self.weights = [p[:, 1:] for p in self.layer_params]
+        self.biases = [p[:, 0] for p in self.layer_params]
+        self.dead = [self.dead_flat[a:b].reshape(shape)[:, 1:] for a, b, shape in slices]
+        is_weight = np.ones(total, dtype=bool)
+        for a, b, shape in slices:
+            is_weight[a:b].reshape(shape)[:, 0] = False
+        self.is_weight = is_weight
+        self._buffers: dict[int, _Buffers] = {}
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        layer_sizes: Sequence[int],
+        activation: str,
+        output_activation: str,
+        rng: SeededRandom,
+        init_zero: bool = False,
+    ) -> Network:
+        """Draw the initial parameters in the Playground's order: node by node, link by source."""
+        network = cls(layer_sizes, activation, output_activation)
+        for weights, biases in zip(network.weights, network.biases):
+            biases[:] = 0.1
+            for node in range(weights.shape[0]):
+                for source in range(weights.shape[1]):
+                    weights[node, source] = rng.random() - 0.5
+        if init_zero:
+            network.params[:] = 0.0
+        return network
+
+    @property
+    def num_layers(self) -> int:
+        """Layers of nodes, inputs and output included."""
+        return len(self.layer_sizes)
+
+    def activation_of(self, layer: int) -> str:
+        """Activation of the nodes of weight layer `layer` (0 = first hidden layer)."""
+        return self.output_activation if layer == len(self.weights) - 1 else self.activation
+
+    # -- forward ------------------------------------------------------------------------
+    def _buffers_for(self, rows: int) -> _Buffers:
+        buffers = self._buffers.get(rows)
+        if buffers is None:
+            buffers = _Buffers(self.layer_sizes, rows)
+            if len(self._buffers) > 8:
+                self._buffers.clear()
+            self._buffers[rows] = buffers
+        return buffers
+
+    def _forward(self, inputs: np.ndarray) -> _Buffers:
+        buffers = self._buffers_for(len(inputs))
+        buffers.outputs_with_ones[0][:, 1:] = inputs
+        for layer, params in enumerate(self.layer_params):
+            total_input = buffers.total_inputs[layer]
+            np.matmul(buffers.outputs_with_ones[layer], params.T, out=total_input)
+            activate(self.activation_of(layer), total_input, buffers.outputs[layer + 1])
+        return buffers
+
+    def forward_all(self, inputs: np.ndarray) -> list[np.ndarray]:
+        """Every node's output for each input row: a list of (N, n_l) arrays, inputs first."""
+        with np.errstate(all="ignore"):
+            buffers = self._forward(inputs)
+            return [layer.copy() for layer in buffers.outputs]
+
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        """The output node's value for each input row, shape (N,)."""
+        with np.errstate(all="ignore"):
+            return self._forward(inputs).outputs[-1][:, 0].copy()
+
+    def mean_loss(self, inputs: np.ndarray, targets: np.ndarray) -> float:
+        """Mean of 0.5 (output - target)² over the points; NaN for no points."""
+        if len(inputs) == 0:
+            return float("nan")
+        with np.errstate(all="ignore"):
+            error = self._forward(inputs).outputs[-1][:, 0] - targets
+            return float(0.5 * np.dot(error, error) / len(targets))
+
+    # -- backward and update --------------------------------------------------------------
+    def accumulate(self, inputs: np.ndarray, targets: np.ndarray) -> None:
+        """Forward and backward over a block of points, adding their gradients to `grads`."""
+        buffers = self._forward(inputs)
+        output_grad = buffers.output_grads[-1]
+        np.subtract(buffers.outputs[-1][:, 0], targets, out=output_grad[:, 0])
+        first = self.accumulated == 0
+        for layer in range(len(self.layer_params) - 1, -1, -1):
+            delta = multiply_by_derivative(
+                self.activation_of(layer),
+                buffers.outputs[layer + 1],
+                buffers.output_grads[layer + 1],
+                buffers.deltas[layer + 1],
+                buffers.scratch[layer + 1],
+            )
+            if first:
+                np.matmul(delta.T, buffers.outputs_with_ones[layer], out=self.layer_grads[layer])
+            else:
+                self.layer_grads[layer] += delta.T @ buffers.outputs_with_ones[layer]
+            if layer > 0:
+                np.matmul(delta, self.weights[layer], out=buffers.output_grads[layer])
+        self.accumulated += len(inputs)
+
+    def update(self, learning_rate: float, regularization: str, regularization_rate: float) -> None:
+        """Apply the accumulated gradients (nn.ts updateWeights), then clear them."""
+        if self.accumulated == 0:
+            return
+        alive = ~self.dead_flat
+        step = self.grads * (learning_rate / self.accumulated)
+        step *= alive
+        stepped = self.params - step
+        regularized = self.is_weight & alive
+        if regularization == "L2":
+            stepped -= (learning_rate * regularization_rate) * (self.params * regularized)
+            self.params[:] = stepped
+        elif regularization == "L1":
+            pull = (learning_rate * regularization_rate) * (np.sign(self.params) * regularized)
+            new = stepped - pull
+            crossed = stepped * new < 0
+            new[crossed] = 0.0
+            self.dead_flat |= crossed
+            self.params[:] = new
+        else:
+            self.params[:] = stepped
+        self.grads[:] = 0.0
+        self.accumulated = 0
+
+    def train_epoch(
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        batch_size: int,
+        learning_rate: float,
+        regularization: str,
+        regularization_rate: float,
+    ) -> None:
+        """One Playground epoch: every point in order, an update after each `batch_size`-th.
+
+        Points left over at the end stay accumulated and join the next epoch's first batch.
+        """
+        with np.errstate(all="ignore"):
+            start = 0
+            count = len(inputs)
+            while start < count:
+                end = min(start - start % batch_size + batch_size, count)
+                self.accumulate(inputs[start:end], targets[start:end])
+                if end % batch_size == 0:
+                    self.update(learning_rate, regularization, regularization_rate)
+                start = end
+
+    # -- editing --------------------------------------------------------------------------
+    def copy_parameters_from(self, other: Network) -> None:
+        self.params[:] = other.params
+        self.dead_flat[:] = other.dead_flat
+
+
+class _Buffers:
+    """Preallocated arrays for a forward and backward pass over `rows` points."""
+
+    def __init__(self, layer_sizes: Sequence[int], rows: int):
+        self.outputs_with_ones = []
+        self.outputs = []
+        for size in layer_sizes:
+            with_ones = np.ones((rows, 1 + size))
+            self.outputs_with_ones.append(with_ones)
+            self.outputs.append(with_ones[:, 1:])
+        self.total_inputs = [np.empty((rows, size)) for size in layer_sizes[1:]]
+        self.output_grads = [np.empty((rows, size)) for size in layer_sizes]
+        self.deltas = [np.empty((rows, size)) for size in layer_sizes]
+        self.scratch = [np.empty((rows, size)) for size in layer_sizes]
