@@ -197,6 +197,10 @@ def test_wait_takes_a_scope_a_timeout_and_a_regex(text: str, expected: Wait) -> 
         ("Set LetterSpacing 1", Set("LetterSpacing", 1.0)),
         ("Set TypingSpeed 75ms", Set("TypingSpeed", 0.075)),
         ('Set Theme "Catppuccin Mocha"', Set("Theme", "Catppuccin Mocha")),
+        (
+            'Set Theme { "name": "Mine", "black": "#535178" }  ',
+            Set("Theme", '{ "name": "Mine", "black": "#535178" }'),
+        ),
         ("Set Padding 20", Set("Padding", 20.0)),
         ("Set Margin 10", Set("Margin", 10.0)),
         ('Set MarginFill "#6B50FF"', Set("MarginFill", "#6B50FF")),
@@ -279,6 +283,7 @@ def test_env_may_stand_anywhere_and_typing_speed_may_change_later() -> None:
         ('Set MarginFill "#12345"', 1, 'expected a colour "#rrggbb"'),
         ("Set LoopOffset half", 1, "expected a number, optionally with %"),
         ("Set WaitPattern /[/", 1, "bad regular expression"),
+        ('Set Theme { "name": Mine }', 1, "bad JSON object"),
         ("Set Shell 5", 1, "Set Shell 5: expected a string"),
         ("Output a.gif\nShow\nSet FontSize 20", 3, "Set FontSize must come before the first"),
     ],

@@ -10,6 +10,7 @@ that way), which keeps optional arguments such as a key's repeat count unambiguo
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,18 @@ class _LineScanner:
             raise TapeError(self.line, f"bad regular expression /{pattern}/: {err}") from None
         return pattern
 
+    def next_json_object(self) -> str | None:
+        """A `{...}` JSON object filling the rest of the line if one comes next, else None."""
+        if self.at_end() or self.text[self.pos] != "{":
+            return None
+        text = self.text[self.pos :].strip()
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as err:
+            raise TapeError(self.line, f"bad JSON object: {err}") from None
+        self.pos = len(self.text)
+        return text
+
 
 # --- Parsing ------------------------------------------------------------------------------
 
@@ -423,10 +436,10 @@ def _parse_set(scanner: _LineScanner) -> Set:
     if setting.quoted or setting.text not in SETTINGS:
         raise TapeError(line, f"unknown setting {setting.text!r} (known: {', '.join(SETTINGS)})")
     name = setting.text
-    if name == "WaitPattern":
-        pattern = scanner.next_regex()
-        if pattern is not None:
-            return Set(name, pattern, line=line)
+    if name == "WaitPattern" and (pattern := scanner.next_regex()) is not None:
+        return Set(name, pattern, line=line)
+    if name == "Theme" and (theme := scanner.next_json_object()) is not None:
+        return Set(name, theme, line=line)
     value = _expect(scanner, f"Set {name}", "a value")
     return Set(name, _setting_value(name, value, line), line=line)
 
