@@ -42,9 +42,7 @@ def _scale(value: float, domain: tuple[float, float], target: tuple[float, float
     return target[0] * (1 - t) + target[1] * t
 
 
-def _clamped_scale(
-    value: float, domain: tuple[float, float], target: tuple[float, float]
-) -> float:
+def _clamped_scale(value: float, domain: tuple[float, float], target: tuple[float, float]) -> float:
     t = (value - domain[0]) / (domain[1] - domain[0])
     t = max(0.0, min(1.0, t))
     return target[0] * (1 - t) + target[1] * t

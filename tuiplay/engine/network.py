@@ -1,28 +1,27 @@
-"""The network: parameters per layer, forward over many points, backward, update (nn.ts).
+"""The network: parameters per layer and the forward pass over many points (nn.ts).
 
 All parameters live in one flat float64 array. Each layer l sees it as a matrix
 `layer_params[l]` of shape (n_out, 1 + n_in) whose column 0 is the bias and whose other
 columns are the incoming weights (`weights[l]`, `biases[l]` are views of it). Gradients use
-the same layout, so one update touches the whole network in a handful of numpy calls, and a
-layer's forward pass is one matrix product against its inputs with a leading column of ones.
+the same layout (training.py), so one update touches the whole network in a handful of numpy
+calls, and a layer's forward pass is one matrix product against inputs with a column of ones.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
-from tuiplay.engine.activations import activate, multiply_by_derivative
+from tuiplay.engine.activations import ACTIVATE
 from tuiplay.engine.rng import SeededRandom
-
-REGULARIZATIONS = ("none", "L1", "L2")
 
 
 def _layer_slices(layer_sizes: Sequence[int]) -> list[tuple[int, int, tuple[int, int]]]:
     slices = []
     start = 0
-    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+    for n_in, n_out in itertools.pairwise(layer_sizes):
         size = n_out * (1 + n_in)
         slices.append((start, start + size, (n_out, 1 + n_in)))
         start += size
@@ -30,7 +29,7 @@ def _layer_slices(layer_sizes: Sequence[int]) -> list[tuple[int, int, tuple[int,
 
 
 class Network:
-    """A fully connected network with the Playground's parameters and training rule."""
+    """A fully connected network with the Playground's parameters, in one flat array."""
 
     def __init__(self, layer_sizes: Sequence[int], activation: str, output_activation: str):
         self.layer_sizes = list(layer_sizes)
@@ -99,7 +98,7 @@ class Network:
         for layer, params in enumerate(self.layer_params):
             total_input = buffers.total_inputs[layer]
             np.matmul(buffers.outputs_with_ones[layer], params.T, out=total_input)
-            activate(self.activation_of(layer), total_input, buffers.outputs[layer + 1])
+            ACTIVATE[self.activation_of(layer)](total_input, buffers.outputs[layer + 1])
         return buffers
 
     def forward_all(self, inputs: np.ndarray) -> list[np.ndarray]:
@@ -121,84 +120,9 @@ class Network:
             error = self._forward(inputs).outputs[-1][:, 0] - targets
             return float(0.5 * np.dot(error, error) / len(targets))
 
-    # -- backward and update --------------------------------------------------------------
-    def accumulate(self, inputs: np.ndarray, targets: np.ndarray) -> None:
-        """Forward and backward over a block of points, adding their gradients to `grads`."""
-        buffers = self._forward(inputs)
-        output_grad = buffers.output_grads[-1]
-        np.subtract(buffers.outputs[-1][:, 0], targets, out=output_grad[:, 0])
-        first = self.accumulated == 0
-        for layer in range(len(self.layer_params) - 1, -1, -1):
-            delta = multiply_by_derivative(
-                self.activation_of(layer),
-                buffers.outputs[layer + 1],
-                buffers.output_grads[layer + 1],
-                buffers.deltas[layer + 1],
-                buffers.scratch[layer + 1],
-            )
-            if first:
-                np.matmul(delta.T, buffers.outputs_with_ones[layer], out=self.layer_grads[layer])
-            else:
-                self.layer_grads[layer] += delta.T @ buffers.outputs_with_ones[layer]
-            if layer > 0:
-                np.matmul(delta, self.weights[layer], out=buffers.output_grads[layer])
-        self.accumulated += len(inputs)
-
-    def update(self, learning_rate: float, regularization: str, regularization_rate: float) -> None:
-        """Apply the accumulated gradients (nn.ts updateWeights), then clear them."""
-        if self.accumulated == 0:
-            return
-        alive = ~self.dead_flat
-        step = self.grads * (learning_rate / self.accumulated)
-        step *= alive
-        stepped = self.params - step
-        regularized = self.is_weight & alive
-        if regularization == "L2":
-            stepped -= (learning_rate * regularization_rate) * (self.params * regularized)
-            self.params[:] = stepped
-        elif regularization == "L1":
-            pull = (learning_rate * regularization_rate) * (np.sign(self.params) * regularized)
-            new = stepped - pull
-            crossed = stepped * new < 0
-            new[crossed] = 0.0
-            self.dead_flat |= crossed
-            self.params[:] = new
-        else:
-            self.params[:] = stepped
-        self.grads[:] = 0.0
-        self.accumulated = 0
-
-    def train_epoch(
-        self,
-        inputs: np.ndarray,
-        targets: np.ndarray,
-        batch_size: int,
-        learning_rate: float,
-        regularization: str,
-        regularization_rate: float,
-    ) -> None:
-        """One Playground epoch: every point in order, an update after each `batch_size`-th.
-
-        Points left over at the end stay accumulated and join the next epoch's first batch.
-        """
-        with np.errstate(all="ignore"):
-            start = 0
-            count = len(inputs)
-            while start < count:
-                end = min(start - start % batch_size + batch_size, count)
-                self.accumulate(inputs[start:end], targets[start:end])
-                if end % batch_size == 0:
-                    self.update(learning_rate, regularization, regularization_rate)
-                start = end
-
-    # -- editing --------------------------------------------------------------------------
-    def copy_parameters_from(self, other: Network) -> None:
-        self.params[:] = other.params
-        self.dead_flat[:] = other.dead_flat
-
 
 class _Buffers:
-    """Preallocated arrays for a forward and backward pass over `rows` points."""
+    """Preallocated arrays for a forward pass over `rows` points; index l = node layer l."""
 
     def __init__(self, layer_sizes: Sequence[int], rows: int):
         self.outputs_with_ones = []
@@ -208,6 +132,3 @@ class _Buffers:
             self.outputs_with_ones.append(with_ones)
             self.outputs.append(with_ones[:, 1:])
         self.total_inputs = [np.empty((rows, size)) for size in layer_sizes[1:]]
-        self.output_grads = [np.empty((rows, size)) for size in layer_sizes]
-        self.deltas = [np.empty((rows, size)) for size in layer_sizes]
-        self.scratch = [np.empty((rows, size)) for size in layer_sizes]

@@ -1,0 +1,238 @@
+"""Every Playground hyperparameter in one validated, immutable Config (PLAYGROUND.md §1).
+
+A Config is the whole description of an experiment: with its seed it fixes the data and the
+initial weights. It reads and writes the Playground's URL hash, so a page's link and a
+tuiplay run describe the same experiment.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from tuiplay.engine.activations import ACTIVATIONS
+from tuiplay.engine.datasets import REGRESSION_DATASETS
+from tuiplay.engine.features import FEATURES, canonical_order
+
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATIONS = ("none", "L1", "L2")
+PROBLEMS = ("classification", "regression")
+CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral")
+NOISE_VALUES = tuple(range(0, 51, 5))
+TRAIN_PERCENTS = tuple(range(10, 91, 10))
+BATCH_SIZES = tuple(range(1, 31))
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 8
+NEW_LAYER_NEURONS = 2
+# Limits with `large_network`, so that a typo cannot ask for a network that never finishes.
+LARGE_MAX_HIDDEN_LAYERS = 16
+LARGE_MAX_NEURONS = 64
+MAX_SEED_LENGTH = 64
+
+
+class ConfigError(ValueError):
+    """A setting with a value that is not allowed; the message names both and what is."""
+
+
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(f"{name}: {value!r} is not allowed; choose one of {', '.join(allowed)}")
+
+
+def _check_number(name: str, value: object, low: float, high: float, allowed: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{name}: {value!r} is not a number; allowed: {allowed}")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(f"{name}: {value!r} is out of range; allowed: {allowed}")
+
+
+def _check_integer(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name}: {value!r} is not a whole number; allowed: {low} to {high}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name}: {value!r} is out of range; allowed: {low} to {high}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """One experiment. Field names are Python's; `to_url_hash` speaks the Playground's keys."""
+
+    learning_rate: float = 0.03
+    activation: str = "tanh"
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    problem: str = "classification"
+    dataset: str = "circle"
+    reg_dataset: str = "reg-plane"
+    perc_train_data: float = 50
+    noise: float = 0
+    batch_size: int = 10
+    network_shape: tuple[int, ...] = (4, 2)
+    features: tuple[str, ...] = ("x", "y")
+    seed: str | None = None
+    show_test_data: bool = False
+    discretize: bool = False
+    init_zero: bool = False
+    large_network: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "network_shape", tuple(self.network_shape))
+        for name in self.features:
+            _check_choice("features", name, FEATURES)
+        object.__setattr__(self, "features", canonical_order(self.features))
+        self._validate()
+
+    def _validate(self) -> None:
+        _check_number("learning_rate", self.learning_rate, 0, 1e6, "a number from 0 to 1e6")
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_choice("regularization", self.regularization, REGULARIZATIONS)
+        _check_number(
+            "regularization_rate", self.regularization_rate, 0, 1e6, "a number from 0 to 1e6"
+        )
+        _check_choice("problem", self.problem, PROBLEMS)
+        _check_choice("dataset", self.dataset, CLASSIFICATION_DATASETS)
+        _check_choice("reg_dataset", self.reg_dataset, REGRESSION_DATASETS)
+        _check_number("perc_train_data", self.perc_train_data, 1, 100, "1 to 100 (percent)")
+        _check_number("noise", self.noise, 0, 100, "0 to 100 (percent)")
+        _check_integer("batch_size", self.batch_size, 1, 10_000)
+        self._validate_network_shape()
+        if self.seed is not None and (
+            not isinstance(self.seed, str) or len(self.seed) > MAX_SEED_LENGTH
+        ):
+            raise ConfigError(f"seed: {self.seed!r:.80} is not allowed; use a short text")
+        for name in ("show_test_data", "discretize", "init_zero", "large_network"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name}: {getattr(self, name)!r} is not true or false")
+
+    def _validate_network_shape(self) -> None:
+        max_layers, max_neurons = (
+            (LARGE_MAX_HIDDEN_LAYERS, LARGE_MAX_NEURONS)
+            if self.large_network
+            else (MAX_HIDDEN_LAYERS, MAX_NEURONS)
+        )
+        hint = "" if self.large_network else " (larger with the large-network option)"
+        shape = ",".join(str(n) for n in self.network_shape)
+        if len(self.network_shape) > max_layers:
+            raise ConfigError(
+                f"network_shape: {shape!r} has {len(self.network_shape)} hidden layers; "
+                f"allowed: 0 to {max_layers}{hint}"
+            )
+        for neurons in self.network_shape:
+            if isinstance(neurons, bool) or not isinstance(neurons, int):
+                raise ConfigError(f"network_shape: {shape!r} must be whole numbers")
+            if not 1 <= neurons <= max_neurons:
+                raise ConfigError(
+                    f"network_shape: {shape!r} has a layer of {neurons} neurons; "
+                    f"allowed: 1 to {max_neurons} per layer{hint}"
+                )
+
+    # -- derived ------------------------------------------------------------------------
+    @property
+    def active_dataset(self) -> str:
+        return self.reg_dataset if self.problem == "regression" else self.dataset
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return [len(self.features), *self.network_shape, 1]
+
+    @property
+    def output_activation(self) -> str:
+        return "linear" if self.problem == "regression" else "tanh"
+
+    def replace(self, **changes: Any) -> Config:
+        """A validated copy with some fields changed."""
+        return replace(self, **changes)
+
+    def beyond_ui_limits(self) -> list[str]:
+        """Values the Playground's controls never offer (fine from a URL, worth a warning)."""
+        notes = []
+        if self.learning_rate not in LEARNING_RATES:
+            notes.append(f"learningRate {js_number(self.learning_rate)} is not on the UI's list")
+        if self.regularization_rate not in REGULARIZATION_RATES:
+            notes.append(
+                f"regularizationRate {js_number(self.regularization_rate)} is not on the UI's list"
+            )
+        if self.noise not in NOISE_VALUES:
+            notes.append(f"noise {js_number(self.noise)} is outside the UI's 0 to 50, step 5")
+        if self.perc_train_data not in TRAIN_PERCENTS:
+            notes.append(
+                f"percTrainData {js_number(self.perc_train_data)} "
+                "is outside the UI's 10 to 90, step 10"
+            )
+        if self.batch_size > BATCH_SIZES[-1]:
+            notes.append(f"batchSize {self.batch_size} is above the UI's 30")
+        if len(self.network_shape) > MAX_HIDDEN_LAYERS or any(
+            n > MAX_NEURONS for n in self.network_shape
+        ):
+            notes.append(
+                f"networkShape {','.join(map(str, self.network_shape))} is beyond the UI's "
+                f"{MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS} neurons"
+            )
+        return notes
+
+    # -- the Playground URL hash (url.py) ------------------------------------------------
+    def to_url_hash(self) -> str:
+        """The Playground's `#key=value&…` for this config."""
+        from tuiplay.engine.url import to_url_hash  # url.py builds on Config
+
+        return to_url_hash(self)
+
+    @classmethod
+    def from_url(cls, text: str, base: Config | None = None) -> tuple[Config, list[str]]:
+        """Read a Playground URL (or just its hash) over `base`; returns (config, warnings)."""
+        from tuiplay.engine.url import from_url
+
+        return from_url(text, base or cls())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["network_shape"] = list(self.network_shape)
+        data["features"] = list(self.features)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"config: unknown field {unknown[0]!r}")
+        values = dict(data)
+        if "network_shape" in values:
+            values["network_shape"] = _as_tuple("network_shape", values["network_shape"])
+        if "features" in values:
+            values["features"] = _as_tuple("features", values["features"])
+        return cls(**values)
+
+
+def _as_tuple(name: str, value: Any) -> tuple:
+    if not isinstance(value, list):
+        raise ConfigError(f"{name}: {value!r:.80} is not a list")
+    return tuple(value)
+
+
+def js_number(value: float) -> str:
+    """A number as JavaScript's Number.prototype.toString writes it (0.00001, 1e-7, 30)."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    # Python's repr and JavaScript both give the shortest digits that round-trip.
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + exponent  # value = 0.digits × 10**n
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        fraction = "." + digits[1:] if k > 1 else ""
+        text = f"{digits[0]}{fraction}e{'+' if e > 0 else '-'}{abs(e)}"
+    return ("-" if value < 0 else "") + text

@@ -1,0 +1,198 @@
+"""The Playground's URL hash: `#activation=tanh&batchSize=10&…` to and from a Config.
+
+Reading follows the Playground: a missing key keeps its default, a boolean is false only
+for the text `false`, keys that change no training are accepted and ignored. tuiplay adds
+two things the Playground does silently: a warning for an unknown key, and an error naming
+the key and value when a known key has a value the Playground could not use.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import unquote
+
+from tuiplay.engine.config import Config, ConfigError, js_number
+
+# The Playground's key order when it writes a URL.
+_KEY_ORDER = [
+    "activation",
+    "regularization",
+    "batchSize",
+    "dataset",
+    "regDataset",
+    "learningRate",
+    "regularizationRate",
+    "noise",
+    "networkShape",
+    "seed",
+    "showTestData",
+    "discretize",
+    "percTrainData",
+    "x",
+    "y",
+    "xTimesY",
+    "xSquared",
+    "ySquared",
+    "cosX",
+    "sinX",
+    "cosY",
+    "sinY",
+    "collectStats",
+    "problem",
+    "initZero",
+    "hideText",
+]
+_FEATURE_KEYS = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
+_IGNORED_KEYS = ("cosX", "cosY", "collectStats", "hideText", "tutorial")
+MAX_URL_LENGTH = 10_000
+
+
+def to_url_hash(config: Config) -> str:
+    """The Playground's `#key=value&…`, keys in its order, numbers as JavaScript prints them."""
+    values: dict[str, Any] = {
+        "activation": config.activation,
+        "regularization": None if config.regularization == "none" else config.regularization,
+        "batchSize": config.batch_size,
+        "dataset": config.dataset,
+        "regDataset": config.reg_dataset,
+        "learningRate": config.learning_rate,
+        "regularizationRate": config.regularization_rate,
+        "noise": config.noise,
+        "networkShape": ",".join(str(n) for n in config.network_shape),
+        "seed": config.seed,
+        "showTestData": config.show_test_data,
+        "discretize": config.discretize,
+        "percTrainData": config.perc_train_data,
+        "cosX": False,
+        "cosY": False,
+        "collectStats": False,
+        "problem": config.problem,
+        "initZero": config.init_zero,
+        "hideText": False,
+        **{key: key in config.features for key in _FEATURE_KEYS},
+    }
+    parts = [f"{key}={_text(values[key])}" for key in _KEY_ORDER if values[key] is not None]
+    return "#" + "&".join(parts)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    return str(value)
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    if len(text) > MAX_URL_LENGTH:
+        raise ConfigError(f"url: {len(text)} characters is too long; allowed: {MAX_URL_LENGTH}")
+    _, hash_mark, fragment = text.strip().partition("#")
+    if not hash_mark:
+        fragment = text.strip()
+        if "://" in fragment or ("=" not in fragment and fragment):
+            raise ConfigError(
+                f"url: {text!r:.80} has no '#key=value&…' part; paste the whole Playground "
+                "address or just its hash"
+            )
+    pairs = []
+    for item in fragment.split("&"):
+        if not item:
+            continue
+        key, equals, value = item.partition("=")
+        if not equals:
+            raise ConfigError(f"url: {item!r:.80} is not key=value")
+        pairs.append((unquote(key), unquote(value)))
+    return pairs
+
+
+def _number(key: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"url: {key}={value!r:.80} is not a number") from None
+    if not math.isfinite(number):
+        raise ConfigError(f"url: {key}={value!r:.80} is not a finite number")
+    return int(number) if number.is_integer() else number
+
+
+def _whole_number(key: str, value: str) -> int:
+    number = _number(key, value)
+    if not isinstance(number, int):
+        raise ConfigError(f"url: {key}={value!r:.80} is not a whole number")
+    return number
+
+
+def _network_shape(value: str) -> tuple[int, ...]:
+    if value == "":
+        return ()
+    return tuple(_whole_number("networkShape", part) for part in value.split(","))
+
+
+_READERS = {
+    "activation": ("activation", str),
+    "regularization": ("regularization", str),
+    "batchSize": ("batch_size", _whole_number),
+    "dataset": ("dataset", str),
+    "regDataset": ("reg_dataset", str),
+    "learningRate": ("learning_rate", _number),
+    "regularizationRate": ("regularization_rate", _number),
+    "noise": ("noise", _number),
+    "networkShape": ("network_shape", None),
+    "seed": ("seed", str),
+    "showTestData": ("show_test_data", bool),
+    "discretize": ("discretize", bool),
+    "percTrainData": ("perc_train_data", _number),
+    "problem": ("problem", str),
+    "initZero": ("init_zero", bool),
+}
+
+
+def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
+    """Read a Playground URL (whole, or just the hash) over `base`: (config, warnings)."""
+    changes: dict[str, Any] = {}
+    features = set(base.features)
+    warnings: list[str] = []
+    for key, value in _pairs(text):
+        if key in _FEATURE_KEYS:
+            (features.add if value != "false" else features.discard)(key)
+        elif key in _READERS:
+            field_name, read = _READERS[key]
+            if key == "networkShape":
+                changes[field_name] = _network_shape(value)
+            elif read is bool:
+                changes[field_name] = value != "false"
+            elif read is str:
+                changes[field_name] = value
+            else:
+                changes[field_name] = read(key, value)
+        elif key in _IGNORED_KEYS or key.endswith("_hide"):
+            continue
+        else:
+            warnings.append(f"url: unknown key {key!r:.40} ignored")
+    changes["features"] = tuple(features)
+    shape = changes.get("network_shape", base.network_shape)
+    try:
+        config = base.replace(**changes)
+    except ConfigError as error:
+        if "network_shape" not in str(error) or not _fits_large(shape):
+            raise ConfigError(f"url: {_with_url_key(str(error))}") from None
+        config = base.replace(**changes, large_network=True)
+    warnings.extend(f"url: {note}" for note in config.beyond_ui_limits())
+    return config, warnings
+
+
+def _fits_large(shape: tuple[int, ...]) -> bool:
+    try:
+        Config(network_shape=shape, large_network=True)
+    except ConfigError:
+        return False
+    return True
+
+
+def _with_url_key(message: str) -> str:
+    """A Config error message, naming the URL key instead of the Python field."""
+    for key, (field_name, _) in _READERS.items():
+        if message.startswith(f"{field_name}:"):
+            return key + message[len(field_name) :]
+    return message
