@@ -78,6 +78,16 @@ class SeededRandom:
             x >>= 1
         return (n + x) / d
 
+    def state(self) -> tuple[list[int], int, int]:
+        """The stream's whole state (permutation and two indices), to save and restore."""
+        return list(self._state), self._i, self._j
+
+    @classmethod
+    def from_state(cls, state: list[int], i: int, j: int) -> SeededRandom:
+        stream = cls.__new__(cls)
+        stream._state, stream._i, stream._j = list(state), i, j
+        return stream
+
     def new_seed(self) -> str:
         """`Math.random().toFixed(5)`: how the Playground makes a new seed from the stream."""
         return to_fixed(self.random(), 5)

@@ -1,0 +1,248 @@
+"""A training session: one config, its data and network, the epoch count and the losses.
+
+This is the Playground page without the page: what its buttons and controls do to the data
+and the network (PLAYGROUND.md §7), with every random draw taken from one seeded stream in
+the Playground's order, so a URL with a seed reproduces that page's run exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from enum import Enum
+
+import numpy as np
+
+from tuiplay.engine.config import Config
+from tuiplay.engine.datasets import DataSplit, generate_split
+from tuiplay.engine.features import feature_matrix, feature_values
+from tuiplay.engine.history import LossHistory
+from tuiplay.engine.network import Network
+from tuiplay.engine.rng import SeededRandom, to_fixed
+from tuiplay.engine.training import EpochRunner
+
+GRID_EXTENT = 6.0  # the plotted domain is [-6, 6] on both axes
+
+_DATA_FIELDS = ("problem", "noise", "perc_train_data", "seed")
+_NETWORK_FIELDS = (
+    "activation",
+    "regularization",
+    "regularization_rate",
+    "batch_size",
+    "network_shape",
+    "features",
+    "init_zero",
+)
+
+
+class Change(Enum):
+    """What a config change did, following the Playground."""
+
+    LIVE = "live"  # nothing rebuilt (learning rate, display options)
+    NETWORK = "network"  # new weights from the continuing stream
+    DATA = "data"  # new seed, new data, then new weights
+
+
+def random_seed() -> str:
+    """A fresh seed as the Playground makes one when the URL has none."""
+    return to_fixed(random.random(), 5)
+
+
+def grid_points(size: int) -> np.ndarray:
+    """The (size*size, 2) points of the heatmap grid, row by row from the top (y = +6)."""
+    steps = np.arange(size) / (size - 1) * (2 * GRID_EXTENT)
+    xs = -GRID_EXTENT + steps
+    ys = GRID_EXTENT - steps
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    return np.column_stack([grid_x.ravel(), grid_y.ravel()])
+
+
+class Session:
+    def __init__(self, config: Config) -> None:
+        if config.seed is None:
+            config = config.replace(seed=random_seed())
+        self.config = config
+        self._rng = SeededRandom(config.seed)
+        self._load_data(generate_split(*self._data_args()))
+        self._build_network()
+
+    # -- state ------------------------------------------------------------------------
+    def _data_args(self) -> tuple:
+        config = self.config
+        return (config.active_dataset, config.noise, config.perc_train_data, self._rng)
+
+    def _load_data(self, split: DataSplit) -> None:
+        self.train_points = split.train_points
+        self.train_labels = split.train_labels
+        self.test_points = split.test_points
+        self.test_labels = split.test_labels
+        self._grid_inputs: dict[int, np.ndarray] = {}
+
+    def _build_network(self) -> None:
+        config = self.config
+        network = Network.build(
+            config.layer_sizes,
+            config.activation,
+            config.output_activation,
+            self._rng,
+            init_zero=config.init_zero,
+        )
+        self._start_network(network)
+
+    def _start_network(self, network: Network) -> None:
+        self.network = network
+        self.epoch = 0
+        self.diverged = False
+        self.history = LossHistory()
+        self._prepare_training()
+        self._measure()
+
+    def _prepare_training(self) -> None:
+        features = self.config.features
+        self._train_inputs = feature_matrix(self.train_points, features)
+        self._test_inputs = feature_matrix(self.test_points, features)
+        self._runner = EpochRunner(self.network, self._train_inputs, self.train_labels)
+        self._grid_inputs = {}
+
+    def _measure(self) -> None:
+        """Losses and accuracy of the current network; the history gets this epoch."""
+        self._evaluate_sets()
+        self.history.record(self.epoch, self.train_loss, self.test_loss)
+        if (
+            not (math.isfinite(self.train_loss) or len(self.train_labels) == 0)
+            or not np.isfinite(self.network.params).all()
+        ):
+            self.diverged = True
+
+    def _evaluate_sets(self) -> None:
+        self.train_loss, self.train_accuracy = self._evaluate(self._train_inputs, self.train_labels)
+        self.test_loss, self.test_accuracy = self._evaluate(self._test_inputs, self.test_labels)
+
+    def _evaluate(self, inputs: np.ndarray, labels: np.ndarray) -> tuple[float, float | None]:
+        if len(labels) == 0:
+            return float("nan"), None
+        outputs = self.network.predict(inputs)
+        error = outputs - labels
+        loss = float(0.5 * np.dot(error, error) / len(labels))
+        if self.config.problem != "classification":
+            return loss, None
+        return loss, float(np.mean(np.where(outputs >= 0, 1.0, -1.0) == labels))
+
+    @property
+    def accuracy(self) -> float | None:
+        """Classification accuracy on the test set (the training set if there is no test set)."""
+        return self.test_accuracy if self.test_accuracy is not None else self.train_accuracy
+
+    # -- training ---------------------------------------------------------------------
+    def step_epochs(self, count: int) -> int:
+        """Train up to `count` epochs; stops early if the network diverges. Returns epochs run."""
+        config = self.config
+        done = 0
+        while done < count and not self.diverged:
+            self._runner.run_epoch(
+                config.batch_size,
+                config.learning_rate,
+                config.regularization,
+                config.regularization_rate,
+            )
+            self.epoch += 1
+            done += 1
+            self._measure()
+        return done
+
+    # -- the Playground's buttons and controls -------------------------------------------
+    def reset(self) -> None:
+        """New weights drawn from the continuing stream; epoch 0 and a new loss history."""
+        self._build_network()
+
+    def regenerate(self) -> None:
+        """New seed from the stream, new data; the network and its epoch count stay."""
+        self.config = self.config.replace(seed=self._rng.new_seed())
+        self._reseed_and_generate()
+        self._prepare_training()
+        self._evaluate_sets()
+
+    def _reseed_and_generate(self) -> None:
+        self._rng = SeededRandom(self.config.seed)
+        self._load_data(generate_split(*self._data_args()))
+
+    def apply(self, config: Config) -> Change:
+        """Switch to `config`, rebuilding what the Playground rebuilds for that change."""
+        old = self.config
+        if config.seed is None:
+            config = config.replace(seed=old.seed)
+        data_changed = config.active_dataset != old.active_dataset or any(
+            getattr(config, name) != getattr(old, name) for name in _DATA_FIELDS
+        )
+        network_changed = any(
+            getattr(config, name) != getattr(old, name) for name in _NETWORK_FIELDS
+        )
+        if data_changed:
+            if config.seed == old.seed:
+                config = config.replace(seed=self._rng.new_seed())
+            self.config = config
+            self._reseed_and_generate()
+            self._build_network()
+            return Change.DATA
+        self.config = config
+        if network_changed:
+            self._build_network()
+            return Change.NETWORK
+        return Change.LIVE
+
+    # -- editing, as clicking a weight in the Playground does -----------------------------
+    def set_weight(self, layer: int, node: int, source: int, value: float) -> None:
+        self.network.weights[layer][node, source] = value
+        self._after_edit()
+
+    def set_bias(self, layer: int, node: int, value: float) -> None:
+        self.network.biases[layer][node] = value
+        self._after_edit()
+
+    def _after_edit(self) -> None:
+        self.diverged = False
+        self._evaluate_sets()
+
+    # -- the picture --------------------------------------------------------------------
+    def _grid_features(self, size: int) -> np.ndarray:
+        inputs = self._grid_inputs.get(size)
+        if inputs is None:
+            inputs = feature_matrix(grid_points(size), self.config.features)
+            self._grid_inputs = {size: inputs}
+        return inputs
+
+    def node_outputs_on_grid(self, size: int = 100) -> list[np.ndarray]:
+        """Every node's output over the size×size grid, per layer: (n_nodes, size, size).
+
+        Layer 0 is the enabled features, the last is the output node. Row 0 is y = +6 and
+        column 0 is x = -6, as the heatmap shows them.
+        """
+        outputs = self.network.forward_all(self._grid_features(size))
+        return [layer.T.reshape(-1, size, size) for layer in outputs]
+
+    def feature_grid(self, name: str, size: int = 100) -> np.ndarray:
+        """Any feature's value over the grid, enabled or not (for the feature thumbnails)."""
+        return feature_values(name, grid_points(size)).reshape(size, size)
+
+    # -- persistence (session_file.py) --------------------------------------------------
+    @property
+    def rng(self) -> SeededRandom:
+        return self._rng
+
+    def restore(
+        self,
+        rng: SeededRandom,
+        split: DataSplit,
+        network: Network,
+        epoch: int,
+        history: LossHistory,
+    ) -> None:
+        """Put back a saved state (used by session_file.load)."""
+        self._rng = rng
+        self._load_data(split)
+        self.network = network
+        self._prepare_training()
+        self.epoch = epoch
+        self.diverged = False
+        self._evaluate_sets()
+        self.history = history
