@@ -1,0 +1,276 @@
+"""A program running in a pseudo-terminal, watched the way a user's terminal would see it.
+
+`PtyTerminal` starts a command with `pty.fork`, sets the window size with TIOCSWINSZ before
+the program starts, reads everything it writes, feeds it to the pyte emulator so the screen
+can be read as text, answers the terminal queries a modern terminal answers, and records
+when each byte and each frame arrived. Frames are synchronized-update blocks
+(`ESC[?2026h … ESC[?2026l`) when the program uses them, else write bursts separated by a
+quiet gap.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pyte
+
+SYNC_START = b"\x1b[?2026h"
+SYNC_END = b"\x1b[?2026l"
+ALTERNATE_SCREEN = 1049
+# pyte stores DEC private modes shifted left by 5 bits.
+ALTERNATE_SCREEN_MODE = ALTERNATE_SCREEN << 5
+# Output quiet for this long ends a write burst (a frame, when there are no sync markers).
+BURST_GAP = 0.002
+
+# Queries a terminal answers. Synchronized output (2026) is reported as supported, as
+# current terminal emulators do; in-band resize (2048) as not recognised.
+QUERY_ANSWERS = {
+    b"\x1b[?2026$p": b"\x1b[?2026;2$y",
+    b"\x1b[?2048$p": b"\x1b[?2048;0$y",
+}
+# Sequences pyte 0.8 misreads (it would draw their final byte as text): mode queries with
+# an intermediate byte, and kitty keyboard protocol pushes and pops.
+PYTE_UNKNOWN = re.compile(rb"\x1b\[\?[0-9;]*\$[a-zA-Z]|\x1b\[[<>=][0-9;]*[a-zA-Z]")
+# An escape sequence cut off at the end of a read: kept until the rest arrives.
+INCOMPLETE_TAIL = re.compile(rb"\x1b(\[[0-?]*[ -/]*|\][^\x07\x1b]*)?\Z")
+
+Snapshot = tuple[tuple[pyte.screens.Char, ...], ...]
+
+
+@dataclass
+class Frame:
+    """One frame as the terminal received it."""
+
+    end: float  # time.monotonic() when its last byte was read
+    size: int  # bytes, escape sequences included
+    screen: Snapshot | None = None  # the screen after it, when snapshots are kept
+
+
+@dataclass
+class Recording:
+    """Everything read from the program, with arrival times."""
+
+    reads: list[tuple[float, int]] = field(default_factory=list)  # (time, bytes)
+    frames: list[Frame] = field(default_factory=list)
+    synchronized: bool = False  # the program wrapped frames in sync markers
+
+    def bytes_between(self, start: float, end: float) -> int:
+        return sum(size for when, size in self.reads if start <= when < end)
+
+    def frames_between(self, start: float, end: float) -> list[Frame]:
+        return [frame for frame in self.frames if start <= frame.end < end]
+
+
+class PtyTerminal:
+    """A command in a pseudo-terminal of a fixed size, with a pyte screen of the same size."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        columns: int,
+        rows: int,
+        env: dict[str, str | None],
+        keep_screens: bool = False,
+    ) -> None:
+        self.argv = list(argv)
+        self.columns = columns
+        self.rows = rows
+        self.env = env
+        self.keep_screens = keep_screens
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.recording = Recording()
+        self.pid = 0
+        self.fd = -1
+        self.started = 0.0
+        self.exit_status: int | None = None
+        # Seconds spent interpreting output: near the elapsed time means the emulator, not
+        # the program, set the pace (pyte reads roughly 1 MB/s of colour-heavy output).
+        self.busy_seconds = 0.0
+        self._pending = b""  # an escape sequence split across reads
+        self._frame_bytes = 0
+        self._burst_open = False
+
+    # Lifecycle
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: becomes the program
+            self._exec_child()
+        self.pid, self.fd = pid, fd
+
+    def _exec_child(self) -> None:
+        try:
+            size = struct.pack("HHHH", self.rows, self.columns, 0, 0)
+            fcntl.ioctl(pty.STDIN_FILENO, termios.TIOCSWINSZ, size)
+            for name, value in self.env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            os.execvp(self.argv[0], self.argv)
+        finally:
+            os._exit(127)
+
+    @property
+    def running(self) -> bool:
+        return self.exit_status is None
+
+    def close(self, quit_keys: bytes = b"q", timeout: float = 5.0) -> int:
+        """Ask the program to quit with keys; kill it if it will not. Returns the exit code."""
+        if self.running:
+            self.send(quit_keys)
+            self.pump_until_exit(timeout)
+        if self.running:
+            os.kill(self.pid, signal.SIGKILL)
+            self.pump_until_exit(timeout)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        assert self.exit_status is not None
+        return self.exit_status
+
+    def pump_until_exit(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.running and time.monotonic() < deadline:
+            self.pump(min(0.05, deadline - time.monotonic()))
+            self._reap()
+
+    def _reap(self) -> None:
+        if not self.running:
+            return
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == self.pid:
+            self.exit_status = os.waitstatus_to_exitcode(status)
+
+    # Input
+
+    def send(self, keys: bytes) -> float:
+        """Write keys as a user would type them; returns the time they were written."""
+        sent = time.monotonic()
+        os.write(self.fd, keys)
+        return sent
+
+    # Output
+
+    def pump(self, duration: float) -> None:
+        """Read and interpret output for `duration` seconds."""
+        self.pump_until(lambda: False, duration)
+
+    def pump_until(self, condition: Callable[[], bool], timeout: float) -> float | None:
+        """Read output until `condition()` holds after a read; returns when that read arrived
+        (time.monotonic()), or None on timeout or end of output."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            wait = min(remaining, BURST_GAP) if self._burst_open else remaining
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if not ready:
+                self._end_burst(time.monotonic())
+                continue
+            arrived = time.monotonic()
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:  # EIO: the program closed the terminal
+                data = b""
+            if not data:
+                self._end_burst(arrived)
+                self._reap_blocking()
+                return None
+            self._receive(data, arrived)
+            self.busy_seconds += time.monotonic() - arrived
+            if condition():
+                return arrived
+
+    def _reap_blocking(self) -> None:
+        if self.running:
+            _, status = os.waitpid(self.pid, 0)
+            self.exit_status = os.waitstatus_to_exitcode(status)
+
+    def _receive(self, data: bytes, arrived: float) -> None:
+        self.recording.reads.append((arrived, len(data)))
+        data = self._pending + data
+        tail = INCOMPLETE_TAIL.search(data)
+        cut = tail.start() if tail else len(data)
+        data, self._pending = data[:cut], data[cut:]
+        self._answer_queries(data)
+        if SYNC_START in data:
+            self.recording.synchronized = True
+        self._burst_open = True
+        # Interpret frame by frame so a snapshot is taken exactly at each frame's end.
+        position = 0
+        while self.recording.synchronized:
+            end = data.find(SYNC_END, position)
+            if end < 0:
+                break
+            end += len(SYNC_END)
+            self._feed(data[position:end])
+            self._end_frame(arrived)
+            position = end
+        self._feed(data[position:])
+
+    def _answer_queries(self, data: bytes) -> None:
+        for query, answer in QUERY_ANSWERS.items():
+            if query in data:
+                os.write(self.fd, answer)
+
+    def _feed(self, data: bytes) -> None:
+        self._frame_bytes += len(data)
+        self.stream.feed(PYTE_UNKNOWN.sub(b"", data))
+
+    def _end_burst(self, when: float) -> None:
+        if self._burst_open and not self.recording.synchronized:
+            self._end_frame(when)
+        self._burst_open = False
+
+    def _end_frame(self, when: float) -> None:
+        screen = self.snapshot() if self.keep_screens else None
+        self.recording.frames.append(Frame(when, self._frame_bytes, screen))
+        self._frame_bytes = 0
+
+    # What is on screen
+
+    def snapshot(self) -> Snapshot:
+        buffer = self.screen.buffer
+        return tuple(tuple(buffer[y][x] for x in range(self.columns)) for y in range(self.rows))
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def line(self, y: int) -> str:
+        return self.screen.display[y]
+
+    @property
+    def in_alternate_screen(self) -> bool:
+        return ALTERNATE_SCREEN_MODE in self.screen.mode
+
+    # The program as a process
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the program so far (all its threads)."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        # After the command name: field 3 is the state, so utime (14) and stime (15)
+        # are at offsets 11 and 12.
+        ticks = int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_bytes(self) -> int:
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        raise RuntimeError(f"no VmHWM in /proc/{self.pid}/status")
