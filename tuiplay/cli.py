@@ -1,0 +1,309 @@
+"""The command line: `tuiplay` opens the app; `tuiplay train` and friends run headless.
+
+Every command that describes an experiment takes the same configuration flags: a preset,
+then a Playground URL over it, then one flag per hyperparameter over both. Bad input ends
+with exit status 2 and one line naming the flag, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from tuiplay import __version__
+from tuiplay.engine.activations import ACTIVATIONS
+from tuiplay.engine.config import (
+    CLASSIFICATION_DATASETS,
+    PROBLEMS,
+    REGULARIZATIONS,
+    Config,
+    ConfigError,
+)
+from tuiplay.engine.datasets import REGRESSION_DATASETS
+from tuiplay.engine.features import FEATURES
+from tuiplay.engine.presets import PRESETS
+
+COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
+DEFAULT_FPS = 20
+USAGE_ERROR = 2
+
+# Config field -> the flag that sets it, to name flags in error messages.
+_FLAG_OF_FIELD = {
+    "dataset": "--dataset",
+    "reg_dataset": "--dataset",
+    "noise": "--noise",
+    "perc_train_data": "--train-percent",
+    "batch_size": "--batch-size",
+    "features": "--features",
+    "network_shape": "--hidden",
+    "activation": "--activation",
+    "learning_rate": "--learning-rate",
+    "regularization": "--regularization",
+    "regularization_rate": "--reg-rate",
+    "problem": "--problem",
+    "seed": "--seed",
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (no usage block) and never a traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+# -- flag value types (each error names what is allowed) -----------------------------------
+def _number(low: float, high: float) -> object:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a number; allowed: {low:g} to {high:g}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range; allowed: {low:g} to {high:g}"
+            )
+        return int(value) if value.is_integer() else value
+
+    return parse
+
+
+def _whole(low: int, high: int) -> object:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number; allowed: {low} to {high}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: {low} to {high}")
+        return value
+
+    return parse
+
+
+def _hidden_layers(text: str) -> tuple[int, ...]:
+    if text.strip() == "":
+        return ()
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of neuron counts; e.g. 4,2 (or '' for no hidden layer)"
+        ) from None
+
+
+def _features(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    for name in names:
+        if name not in FEATURES:
+            raise argparse.ArgumentTypeError(
+                f"{name!r} is not a feature; allowed: {', '.join(FEATURES)}"
+            )
+    return names
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """A terminal size such as 120x40."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size; e.g. 120x40") from None
+    if not (20 <= size[0] <= 500 and 8 <= size[1] <= 200):
+        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 20x8 to 500x200")
+    return size
+
+
+# -- the parser ----------------------------------------------------------------------------
+def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True) -> None:
+    """The flags that describe an experiment, shared by the app and the headless commands.
+
+    In a command's parser they default to "absent" rather than None, so that flags given
+    before the command name (`tuiplay --seed 1 train`) are not overwritten.
+    """
+    group = parser.add_argument_group("experiment (a preset, then --url, then these flags)")
+    if in_command:
+        group.argument_default = argparse.SUPPRESS
+    group.add_argument("--preset", choices=sorted(PRESETS), help="start from a named experiment")
+    group.add_argument("--url", help="a playground.tensorflow.org URL, or just its #hash")
+    group.add_argument(
+        "--dataset",
+        choices=CLASSIFICATION_DATASETS + REGRESSION_DATASETS,
+        help="a reg-* dataset implies --problem regression",
+    )
+    group.add_argument("--problem", choices=PROBLEMS)
+    group.add_argument("--noise", type=_number(0, 100), help="percent, 0 to 50 in the Playground")
+    group.add_argument("--train-percent", type=_number(1, 100), help="percent of data to train on")
+    group.add_argument("--batch-size", type=_whole(1, 10_000))
+    group.add_argument("--features", type=_features, help=f"comma list of {','.join(FEATURES)}")
+    group.add_argument(
+        "--hidden", type=_hidden_layers, help="neurons per hidden layer, e.g. 4,2; '' for none"
+    )
+    group.add_argument("--activation", choices=ACTIVATIONS)
+    group.add_argument("--learning-rate", type=_number(0, 1e6))
+    group.add_argument("--regularization", choices=REGULARIZATIONS)
+    group.add_argument("--reg-rate", type=_number(0, 1e6), help="regularization rate")
+    group.add_argument("--seed", help="the Playground's seed text, e.g. 0.12345")
+    group.add_argument(
+        "--init-zero", action="store_const", const=True, help="start all weights at 0"
+    )
+    group.add_argument(
+        "--large-network",
+        action="store_const",
+        const=True,
+        help="allow up to 16 hidden layers of 64 neurons (the Playground stops at 6 of 8)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tuiplay.commands import presets, train
+
+    parser = _Parser(
+        prog="tuiplay",
+        description="The TensorFlow Playground in your terminal. With no command: the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"tuiplay {__version__}")
+    add_config_flags(parser, in_command=False)
+    add_app_flags(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in (train, presets):
+        module.add_parser(commands)
+    return parser
+
+
+def add_app_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("app")
+    group.add_argument("--paused", action="store_true", help="start paused (default: playing)")
+    group.add_argument(
+        "--fps", type=_whole(1, 60), default=DEFAULT_FPS, help="screen updates per second"
+    )
+    group.add_argument(
+        "--colors", choices=COLOR_MODES, default="auto", help="auto follows COLORTERM/TERM/NO_COLOR"
+    )
+
+
+# -- flags to a Config ---------------------------------------------------------------------
+def config_from_args(args: argparse.Namespace) -> tuple[Config, list[str]]:
+    """The experiment the flags describe, and warnings to show. Raises UsageError."""
+    preset, url = getattr(args, "preset", None), getattr(args, "url", None)
+    config = PRESETS[preset].config if preset else Config()
+    warnings: list[str] = []
+    try:
+        if url is not None:
+            config, warnings = Config.from_url(url, base=config)
+        config = config.replace(**_flag_changes(args))
+    except ConfigError as error:
+        raise UsageError(_name_flag(str(error))) from None
+    if url is None:
+        warnings = [f"note: {note}" for note in config.beyond_ui_limits()]
+    return config, warnings
+
+
+def _flag_changes(args: argparse.Namespace) -> dict:
+    changes = {}
+    simple = {
+        "noise": "noise",
+        "train_percent": "perc_train_data",
+        "batch_size": "batch_size",
+        "features": "features",
+        "hidden": "network_shape",
+        "activation": "activation",
+        "learning_rate": "learning_rate",
+        "regularization": "regularization",
+        "reg_rate": "regularization_rate",
+        "seed": "seed",
+        "init_zero": "init_zero",
+        "large_network": "large_network",
+        "problem": "problem",
+    }
+    for flag, field_name in simple.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            changes[field_name] = value
+    dataset, problem = getattr(args, "dataset", None), getattr(args, "problem", None)
+    if dataset in REGRESSION_DATASETS:
+        if problem == "classification":
+            raise UsageError(
+                f"--dataset: {dataset} is a regression dataset; use --problem regression"
+            )
+        changes.update(reg_dataset=dataset, problem="regression")
+    elif dataset is not None:
+        if problem == "regression":
+            raise UsageError(f"--dataset: {dataset} is a classification dataset")
+        changes.update(dataset=dataset, problem="classification")
+    return changes
+
+
+def _name_flag(message: str) -> str:
+    for field_name, flag in _FLAG_OF_FIELD.items():
+        if message.startswith(f"{field_name}:"):
+            return flag + message[len(field_name) :]
+    return message
+
+
+def config_flags_given(args: argparse.Namespace) -> list[str]:
+    """The experiment flags present on the command line (for flags that exclude them)."""
+    names = [
+        "preset",
+        "url",
+        "dataset",
+        "problem",
+        "noise",
+        "train_percent",
+        "batch_size",
+        "features",
+        "hidden",
+        "activation",
+        "learning_rate",
+        "regularization",
+        "reg_rate",
+        "seed",
+        "init_zero",
+        "large_network",
+    ]
+    return [
+        "--" + name.replace("_", "-") for name in names if getattr(args, name, None) is not None
+    ]
+
+
+# -- running -------------------------------------------------------------------------------
+def warn(message: str) -> None:
+    print(f"tuiplay: {message}", file=sys.stderr)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    config, warnings = config_from_args(args)
+    for message in warnings:
+        warn(message)
+    if not sys.stdout.isatty():
+        raise UsageError("the app needs a terminal; for output to a pipe use 'tuiplay train'")
+    os.environ["TEXTUAL_FPS"] = str(args.fps)  # Textual reads it once, at import
+    from tuiplay.ui.app import run_app
+
+    run_app(config, paused=args.paused, colors=args.colors, fps=args.fps)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_app(args)
+        return args.run(args)
+    except UsageError as error:
+        print(f"tuiplay: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
