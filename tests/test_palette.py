@@ -4,6 +4,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from rich.color import Color, ColorSystem
 from rich.style import Style
 
 from tuiplay.ui.palette import (
@@ -166,6 +167,24 @@ def test_reduced_palettes_have_distinct_steps_in_shade_order(mode, steps):
     middle = steps // 2
     assert all(a < b for a, b in pairwise(lum[: middle + 1]))
     assert all(a > b for a, b in pairwise(lum[middle:]))
+
+
+def test_sixteen_colours_reach_the_terminal_as_the_intended_ansi_numbers():
+    # Textual hands colours to rich, which picks the nearest of its 16 standard colours
+    numbers = [
+        palette_for("16").colors[i].downgrade(ColorSystem.STANDARD).number
+        for i in (0, 14, ZERO_SHADE, 16, 30, NAN_INDEX, *MARKERS)
+    ]
+    assert numbers == [3, 11, 15, 14, 12, 8, 1, 4, 9, 6]
+
+
+def test_the_256_palette_stays_distinct_through_textuals_truecolor_round_trip():
+    # Textual turns colour numbers into RGB and rich turns them back into 256 colours
+    def round_trip(color):
+        return Color.from_triplet(color.get_truecolor()).downgrade(ColorSystem.EIGHT_BIT)
+
+    colors = palette_for("256").colors
+    assert len({round_trip(c).number for c in colors}) == len(set(colors))
 
 
 @pytest.mark.parametrize("mode", ["truecolor", "256", "16"])

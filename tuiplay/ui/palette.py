@@ -16,9 +16,10 @@ Colour modes:
 - `truecolor`: the 31 shades exactly as the Playground computes them.
 - `256`: three xterm-256 steps a side and one for zero, chosen so that each side keeps its
   hue (warm for negative, cool for positive) and gets darker with the magnitude.
-- `16`: two standard ANSI colours a side and bright white for zero. Textual converts ANSI
-  colours through its own theme unless the app runs with `ansi_color=True`; do that in this
-  mode so the terminal's own colours show.
+- `16`: two standard ANSI colours a side and bright white for zero, given as their VGA
+  RGB values: Textual would repaint ANSI colour numbers through its own theme (where blue
+  and bright blue are one purple), while rich turns these exact values back into the
+  intended colour numbers on a 16-colour terminal.
 - `mono`: no colour at all: one glyph per cell, shading blocks for negative and dots for
   positive, denser with the magnitude, so sign and size read from the text alone.
 """
@@ -26,7 +27,7 @@ Colour modes:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -140,9 +141,28 @@ def shade_level(index: int, levels_per_side: int) -> int:
 # (130 #af5f00, 18 #000087); test points are light and saturated (227 #ffff5f, 87 #5fffff),
 # a hue no shade has, so they show on the light grey near the boundary too.
 _XTERM_256 = ((208, 215, 223, 255, 153, 74, 32), 244, (130, 18, 227, 87))
-# 16: yellow, bright yellow, bright white, bright cyan, bright blue; NaN bright black;
-# train points red and blue (darker than their side), test points bright red and cyan.
+# 16: yellow (VGA brown), bright yellow, bright white, bright cyan, bright blue; NaN bright
+# black; train points red and blue (darker than their side), test points bright red, cyan.
 _ANSI_16 = ((3, 11, 15, 14, 12), 8, (1, 4, 9, 6))
+# The VGA colours of the 16 ANSI numbers: rich's downgrade to 16 colours matches them exactly.
+_VGA_RGB = (
+    (0, 0, 0),
+    (170, 0, 0),
+    (0, 170, 0),
+    (170, 85, 0),
+    (0, 0, 170),
+    (170, 0, 170),
+    (0, 170, 170),
+    (170, 170, 170),
+    (85, 85, 85),
+    (255, 85, 85),
+    (85, 255, 85),
+    (255, 255, 85),
+    (85, 85, 255),
+    (255, 85, 255),
+    (85, 255, 255),
+    (255, 255, 255),
+)
 
 # Train points: darker versions of their label colour. Test points: pure yellow and cyan,
 # at least 98 apart in RGB from every shade, so they show on the light grey too.
@@ -195,11 +215,15 @@ def _mono_cell(top: int, bottom: int) -> tuple[str, Style]:
     return _MONO_RAMP[level], Style()
 
 
-def _reduced_colors(table: tuple) -> tuple[Color, ...]:
+def _reduced_colors(table: tuple, color: Callable[[int], Color]) -> tuple[Color, ...]:
     steps, nan, markers = table
     levels_per_side = len(steps) // 2
-    shades = [Color.from_ansi(steps[shade_level(i, levels_per_side)]) for i in range(N_SHADES)]
-    return (*shades, Color.from_ansi(nan), *(Color.from_ansi(n) for n in markers))
+    shades = [color(steps[shade_level(i, levels_per_side)]) for i in range(N_SHADES)]
+    return (*shades, color(nan), *(color(n) for n in markers))
+
+
+def _vga(number: int) -> Color:
+    return Color.from_rgb(*_VGA_RGB[number])
 
 
 def _truecolor_colors() -> tuple[Color, ...]:
@@ -214,9 +238,9 @@ def palette_for(mode: ColorMode) -> Palette:
     if mode == "truecolor":
         return Palette(mode, _truecolor_colors())
     if mode == "256":
-        return Palette(mode, _reduced_colors(_XTERM_256))
+        return Palette(mode, _reduced_colors(_XTERM_256, Color.from_ansi))
     if mode == "16":
-        return Palette(mode, _reduced_colors(_ANSI_16))
+        return Palette(mode, _reduced_colors(_ANSI_16, _vga))
     if mode == "mono":
         return Palette(mode, (None,) * N_INDICES)
     raise ValueError(f"colour mode {mode!r} is not one of {', '.join(COLOR_MODES)}")
