@@ -1,0 +1,116 @@
+"""tuiplay in a real pseudo-terminal: what a user's terminal receives (behaviour, not timing).
+
+The app runs as `python -m tuiplay` in a pty read by the pyte emulator (the benchmark's
+harness, benchmarks/terminal_pty.py). Timeouts are generous ceilings against a hang, not
+speed limits: speed is measured by benchmarks/terminal.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import terminal_readout as readout
+from terminal_pty import PtyTerminal
+
+STARTUP_CEILING = 30.0  # seconds: a hang, not a slow start
+TERMINAL_ENV: dict[str, str | None] = {
+    "TERM": "xterm-256color",
+    "COLORTERM": "truecolor",
+    "NO_COLOR": None,
+    "TEXTUAL_FPS": None,
+}
+MOUSE_MODES = (1000, 1003, 1006, 1015)
+
+
+def pty_unavailable_reason() -> str | None:
+    if sys.platform == "win32":
+        return "pseudo-terminals (pty.fork) do not exist on Windows"
+    try:
+        primary, secondary = os.openpty()
+    except OSError as error:
+        return f"this machine cannot open a pseudo-terminal: {error}"
+    os.close(primary)
+    os.close(secondary)
+    return None
+
+
+pytestmark = pytest.mark.skipif(
+    pty_unavailable_reason() is not None, reason=str(pty_unavailable_reason())
+)
+
+
+@pytest.fixture
+def start_app() -> Iterator:
+    """Starts `python -m tuiplay ARGS` at 80x24; every app started is closed afterwards."""
+    started: list[PtyTerminal] = []
+
+    def start(*args: str) -> PtyTerminal:
+        terminal = PtyTerminal([sys.executable, "-m", "tuiplay", *args], 80, 24, TERMINAL_ENV)
+        terminal.start()
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        terminal.close(quit_keys=b"\x11")  # ctrl+q, in case q was what failed
+
+
+def wait_for_first_frame(terminal: PtyTerminal) -> None:
+    shown = terminal.pump_until(
+        lambda: readout.shows_first_complete_frame(terminal.text()), STARTUP_CEILING
+    )
+    assert shown is not None, "no epoch counter and heatmap on screen:\n" + terminal.text()
+
+
+def wait_until_quiet(terminal: PtyTerminal, quiet: float, ceiling: float) -> None:
+    """Reads until the app has written nothing for `quiet` seconds."""
+    deadline = time.monotonic() + ceiling
+    while time.monotonic() < deadline:
+        if terminal.pump_until(lambda: True, quiet) is None:
+            return
+    pytest.fail(f"the app never went quiet for {quiet} s within {ceiling} s")
+
+
+def test_app_starts_in_the_alternate_screen_and_draws_status_and_heatmap(start_app) -> None:
+    terminal = start_app("--paused")
+
+    wait_for_first_frame(terminal)
+
+    assert terminal.running
+    assert terminal.in_alternate_screen
+    assert readout.epoch(terminal.text()) == 0
+    assert readout.shows_paused(terminal.text())
+
+
+def test_paused_app_writes_nothing_for_a_second_after_it_settles(start_app) -> None:
+    terminal = start_app("--paused")
+    wait_for_first_frame(terminal)
+    wait_until_quiet(terminal, quiet=0.5, ceiling=10)
+    written_before = len(terminal.recording.reads)
+
+    terminal.pump(1.0)
+
+    assert terminal.running
+    assert terminal.recording.reads[written_before:] == []
+
+
+def test_q_quits_with_status_0_and_restores_the_terminal(start_app) -> None:
+    terminal = start_app("--paused")
+    wait_for_first_frame(terminal)
+
+    terminal.send(b"q")
+    terminal.pump_until_exit(STARTUP_CEILING)
+
+    assert terminal.exit_status == 0
+    assert not terminal.in_alternate_screen
+    assert not terminal.screen.cursor.hidden
+    still_on = [mode for mode in MOUSE_MODES if (mode << 5) in terminal.screen.mode]
+    assert still_on == [], f"mouse reporting left on: {still_on}"
