@@ -122,8 +122,9 @@ class Session:
         if len(labels) == 0:
             return float("nan"), None
         outputs = self.network.predict(inputs)
-        error = outputs - labels
-        loss = float(0.5 * np.dot(error, error) / len(labels))
+        with np.errstate(all="ignore"):  # a diverged network gives inf or NaN, reported as such
+            error = outputs - labels
+            loss = float(0.5 * np.dot(error, error) / len(labels))
         if self.config.problem != "classification":
             return loss, None
         return loss, float(np.mean(np.where(outputs >= 0, 1.0, -1.0) == labels))
