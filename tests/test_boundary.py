@@ -1,0 +1,226 @@
+"""The decision-boundary panel: size, orientation, points, axes and quiet updates."""
+
+import numpy as np
+import pytest
+from textual import on
+from textual.app import App, ComposeResult
+from textual.geometry import Region, Size
+from textual.widgets import Static
+
+from tuiplay.ui.palette import (
+    NAN_INDEX,
+    TEST_NEGATIVE,
+    TEST_POSITIVE,
+    TRAIN_NEGATIVE,
+    TRAIN_POSITIVE,
+    palette_for,
+)
+from tuiplay.ui.widgets.boundary import Boundary, data_to_pixel, resample
+from tuiplay.ui.widgets.halfblock import HalfBlockCanvas
+
+TRUECOLOR = palette_for("truecolor").colors
+
+
+class BoundaryApp(App):
+    def __init__(self, color_mode: str = "truecolor") -> None:
+        super().__init__()
+        self.color_mode = color_mode
+        self.resolutions: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Boundary(caption="output", color_mode=self.color_mode)
+
+    @on(Boundary.ResolutionChanged)
+    def remember(self, event: Boundary.ResolutionChanged) -> None:
+        self.resolutions.append(event.resolution)
+
+
+def grid(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the engine's grid: row 0 is y = +6, column 0 is x = -6."""
+    axis = np.linspace(-6, 6, size)
+    return np.meshgrid(axis, axis[::-1])
+
+
+def canvas_of(app: App) -> HalfBlockCanvas:
+    return app.query_one(Boundary).query_one(HalfBlockCanvas)
+
+
+def record_refreshes(widget: HalfBlockCanvas) -> list[tuple[Region, ...]]:
+    """The regions of every later `widget.refresh` call, as a list that fills up."""
+    calls: list[tuple[Region, ...]] = []
+    original = widget.refresh
+
+    def refresh(*regions: Region, **kwargs):
+        calls.append(regions)
+        return original(*regions, **kwargs)
+
+    widget.refresh = refresh
+    return calls
+
+
+def cell_colours(canvas: HalfBlockCanvas, row: int, column: int):
+    """(upper, lower) colour of one cell as drawn."""
+    strip = canvas.render_line(row).crop(column, column + 1)
+    (segment,) = list(strip)
+    upper = segment.style.color if segment.text == "▀" else segment.style.bgcolor
+    return upper, segment.style.bgcolor
+
+
+async def test_the_field_is_as_large_as_fits_and_square_in_pixels():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        # 3 columns of y labels, a caption and an x-axis line: 37 wide, 18 rows = 36 pixels
+        assert boundary.resolution == 36
+        assert canvas_of(app).size == Size(36, 18)
+        assert app.resolutions == [36]
+
+
+async def test_a_resize_announces_the_new_resolution():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert app.query_one(Boundary).resolution == 56
+        assert app.resolutions == [36, 56]
+
+
+async def test_row_zero_is_the_top_and_column_zero_the_left_edge():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        x, y = grid(100)
+        app.query_one(Boundary).set_field(np.clip((x + y) / 6, -1, 1))
+        await pilot.pause()
+        canvas = canvas_of(app)
+        # top right is x + y = 12 (blue), bottom left is -12 (orange)
+        assert cell_colours(canvas, 0, 35) == (TRUECOLOR[30], TRUECOLOR[30])
+        assert cell_colours(canvas, 17, 0) == (TRUECOLOR[0], TRUECOLOR[0])
+        assert canvas.image.shape == (36, 36)
+
+
+async def test_discretize_and_nan_change_the_shades():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        x, _ = grid(36)
+        field = x / 100  # all within 0.06 of zero
+        boundary.set_field(field, discretize=True)
+        assert set(np.unique(canvas_of(app).image)) == {0, 30}
+        field[5, 7] = np.nan
+        boundary.set_field(field)
+        assert canvas_of(app).image[5, 7] == NAN_INDEX
+
+
+async def test_a_training_point_takes_its_pixel_in_its_label_colour():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        boundary.set_field(np.zeros((36, 36)))
+        corners = np.array([[-6.0, 6.0], [6.0, -6.0]])
+        boundary.set_points(corners, np.array([-1.0, 1.0]))
+        await pilot.pause()
+        canvas = canvas_of(app)
+        grey = TRUECOLOR[15]
+        # (-6, 6) is the upper pixel of the top left cell, (6, -6) the lower of the bottom right
+        assert cell_colours(canvas, 0, 0) == (TRUECOLOR[TRAIN_NEGATIVE], grey)
+        assert cell_colours(canvas, 17, 35) == (grey, TRUECOLOR[TRAIN_POSITIVE])
+        assert cell_colours(canvas, 0, 1) == (grey, grey)
+
+
+async def test_test_points_show_only_when_given_and_differ_from_training_points():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        train, test = np.array([[1.0, -2.0]]), np.array([[-3.0, 3.0], [3.0, 3.0]])
+        boundary.set_points(train, np.array([1.0]), test, np.array([-1.0, 1.0]))
+        image = canvas_of(app).image
+        train_rows, train_columns = data_to_pixel(train, 36)
+        test_rows, test_columns = data_to_pixel(test, 36)
+        assert image[train_rows, train_columns].tolist() == [TRAIN_POSITIVE]
+        assert image[test_rows, test_columns].tolist() == [TEST_NEGATIVE, TEST_POSITIVE]
+        boundary.set_points(train, np.array([1.0]))
+        assert not np.isin(canvas_of(app).image, [TEST_NEGATIVE, TEST_POSITIVE]).any()
+
+
+def test_points_map_to_the_nearest_grid_pixel():
+    # with 36 pixels, pixel i is centred on x = -6 + 12 i / 35
+    rows, columns = data_to_pixel(np.array([[1.0, -2.0], [-6.0, 6.0], [6.0, -6.0]]), 36)
+    assert columns.tolist() == [20, 0, 35]  # (1 + 6) * 35 / 12 = 20.4
+    assert rows.tolist() == [23, 0, 35]  # (6 + 2) * 35 / 12 = 23.3
+
+
+async def test_points_outside_the_domain_are_left_out():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        boundary.set_points(np.array([[9.0, 0.0], [0.0, -7.0]]), np.array([1.0, -1.0]))
+        assert not np.isin(canvas_of(app).image, [TRAIN_NEGATIVE, TRAIN_POSITIVE]).any()
+
+
+def test_resampling_keeps_the_corners_and_picks_the_nearest_grid_point():
+    x, _ = grid(100)
+    small = resample(x, 12)
+    assert small.shape == (12, 12)
+    assert small[0, 0] == -6 and small[-1, -1] == 6
+    assert np.allclose(small[0], np.linspace(-6, 6, 12), atol=12 / 99)
+
+
+async def test_the_same_field_again_sends_nothing_and_one_changed_pixel_one_row():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        x, y = grid(36)
+        field = np.tanh(x * y / 8)
+        boundary.set_field(field)
+        await pilot.pause()
+        refreshed = record_refreshes(canvas_of(app))
+        boundary.set_field(field.copy())
+        assert refreshed == []
+        field[9, 4] = -field[9, 4] - 0.5  # pixel row 9 is the lower half of cell row 4
+        boundary.set_field(field)
+        assert refreshed == [(Region(0, 4, 36, 1),)]
+
+
+async def test_the_axes_give_the_scale_and_the_caption_says_what_is_shown():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        y_axis = str(boundary.query_one("#y-axis", Static).render()).splitlines()
+        assert len(y_axis) == 18
+        assert (y_axis[0], y_axis[8], y_axis[17]) == (" 6┤", " 0┤", "-6┤")
+        x_axis = str(boundary.query_one("#x-axis", Static).render())
+        assert x_axis.split() == ["-6", "0", "6"]
+        assert x_axis.index("-6") == 3 and x_axis.index(" 0 ") + 1 == 3 + 17
+        assert str(boundary.query_one("#caption", Static).render()) == "output"
+        boundary.caption = "neuron 2 of layer 1"
+        await pilot.pause()
+        assert str(boundary.query_one("#caption", Static).render()) == "neuron 2 of layer 1"
+
+
+async def test_the_colour_mode_reaches_the_canvas():
+    app = BoundaryApp(color_mode="mono")
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        boundary.set_field(np.full((36, 36), -1.0))
+        await pilot.pause()
+        assert canvas_of(app).render_line(0).text == "▓" * 36
+        boundary.color_mode = "truecolor"
+        await pilot.pause()
+        assert canvas_of(app).render_line(0).text == " " * 36
+
+
+async def test_a_field_that_is_not_square_is_refused_in_one_line():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)):
+        with pytest.raises(ValueError, match=r"must be square \(P, P\), not \(3, 4\)"):
+            app.query_one(Boundary).set_field(np.zeros((3, 4)))

@@ -1,0 +1,205 @@
+"""The decision-boundary panel: a value field over [-6, 6]² with the data points on it.
+
+The field is drawn with half-block pixels, square: P pixel columns by P pixel rows in P
+cells wide and P / 2 cells high, as large as the panel allows. `Boundary.resolution` is
+that P; the panel posts `Boundary.ResolutionChanged` when it changes so the app can
+compute the field at the size it is shown (a field of any other size is resampled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tuiplay.ui.palette import ZERO_SHADE, ColorMode, point_indices, shade_indices
+from tuiplay.ui.widgets.halfblock import NO_MARK, HalfBlockCanvas
+
+DOMAIN = 6.0
+"""The field and the points span [-DOMAIN, DOMAIN] on both axes."""
+
+Y_AXIS_WIDTH = 3
+"""Cells left of the field for the y labels and ticks (" 6┤")."""
+
+
+def data_to_pixel(points: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest pixel (rows, columns) of (N, 2) data points (x, y) in a field of `resolution`².
+
+    Pixel centres sit on the grid the engine samples: column i at x = -6 + 12 i / (P - 1),
+    row j at y = 6 - 12 j / (P - 1). Points well outside [-6, 6]² get rows or columns
+    outside 0 .. P - 1.
+    """
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    scale = (resolution - 1) / (2 * DOMAIN)
+    columns = np.rint((points[:, 0] + DOMAIN) * scale).astype(np.intp)
+    rows = np.rint((DOMAIN - points[:, 1]) * scale).astype(np.intp)
+    return rows, columns
+
+
+def resample(pixels: np.ndarray, resolution: int) -> np.ndarray:
+    """A (P, P) picture taken from a square one of any size by nearest grid point."""
+    size = pixels.shape[0]
+    if size == resolution:
+        return pixels
+    if resolution < 2 or size < 2:
+        return np.full((resolution, resolution), pixels[0, 0], dtype=pixels.dtype)
+    nearest = np.rint(np.arange(resolution) * (size - 1) / (resolution - 1)).astype(np.intp)
+    return pixels[np.ix_(nearest, nearest)]
+
+
+def y_axis_text(rows: int) -> str:
+    """Labels 6, 0 and -6 with ticks beside a field `rows` cells high."""
+    lines = ["  │"] * rows
+    if rows:
+        lines[(rows - 1) // 2] = " 0┤"
+        lines[0] = " 6┤"
+        lines[-1] = "-6┤"
+    return "\n".join(lines)
+
+
+def x_axis_text(columns: int) -> str:
+    """Labels -6, 0 and 6 under the first, middle and last column of the field."""
+    if columns < 6:
+        return ""
+    line = [" "] * columns
+    line[0:2] = "-6"
+    line[(columns - 1) // 2] = "0"
+    line[-1] = "6"
+    return " " * Y_AXIS_WIDTH + "".join(line)
+
+
+@dataclass
+class _Points:
+    positions: np.ndarray
+    markers: np.ndarray
+
+
+class Boundary(Widget):
+    """The main heatmap: a field of values in [-1, 1] with training and test points.
+
+    - `set_field(values, discretize=...)`: values over [-6, 6]², shape (Q, Q), row 0 at
+      y = +6 and column 0 at x = -6; NaN shows grey. Same values again repaint nothing.
+    - `set_points(train_points, train_labels, test_points, test_labels)`: (N, 2) points and
+      their labels; test points are drawn only when given, and differ from train points.
+    - `caption`: one line saying what the field shows ("output", "neuron 2 of layer 1").
+    - `color_mode`: one of `palette.COLOR_MODES`.
+    - `resolution`: the pixel size P the panel shows now (0 while it has no room).
+    """
+
+    DEFAULT_CSS = """
+    Boundary {
+        width: 1fr;
+        height: 1fr;
+    }
+    Boundary > #caption {
+        height: 1;
+        text-style: bold;
+    }
+    Boundary > Horizontal {
+        width: auto;
+        height: auto;
+    }
+    Boundary #y-axis, Boundary #x-axis {
+        width: auto;
+        height: auto;
+        color: $text-muted;
+    }
+    """
+
+    caption: var[str] = var("output")
+    color_mode: var[ColorMode] = var("truecolor")
+
+    @dataclass
+    class ResolutionChanged(Message):
+        """The panel's pixel size changed: compute the field at `resolution` now."""
+
+        boundary: Boundary
+        resolution: int
+
+    def __init__(
+        self,
+        caption: str = "output",
+        color_mode: ColorMode = "truecolor",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._canvas = HalfBlockCanvas(color_mode)
+        self._resolution = 0
+        self._shades = np.full((1, 1), ZERO_SHADE, dtype=np.uint8)
+        self._train = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
+        self._test = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
+        self.set_reactive(Boundary.caption, caption)
+        self.set_reactive(Boundary.color_mode, color_mode)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.caption, id="caption", markup=False)
+        with Horizontal():
+            yield Static("", id="y-axis", markup=False)
+            yield self._canvas
+        yield Static("", id="x-axis", markup=False)
+
+    @property
+    def resolution(self) -> int:
+        """Pixels per side of the field as shown now: compute the field at this size."""
+        return self._resolution
+
+    def set_field(self, values: np.ndarray, *, discretize: bool = False) -> None:
+        """Show a square field of values (see the class docstring for its orientation)."""
+        values = np.asarray(values)
+        if values.ndim != 2 or values.shape[0] != values.shape[1] or values.size == 0:
+            raise ValueError(f"the boundary field must be square (P, P), not {values.shape}")
+        self._shades = shade_indices(values, discretize)
+        self._draw()
+
+    def set_points(
+        self,
+        train_points: np.ndarray,
+        train_labels: np.ndarray,
+        test_points: np.ndarray | None = None,
+        test_labels: np.ndarray | None = None,
+    ) -> None:
+        """Show these training points, and the test points if given (None hides them)."""
+        self._train = _Points(np.asarray(train_points), point_indices(train_labels))
+        if test_points is None or test_labels is None:
+            self._test = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
+        else:
+            self._test = _Points(np.asarray(test_points), point_indices(test_labels, test=True))
+        self._draw()
+
+    def watch_caption(self, caption: str) -> None:
+        if self.is_mounted:
+            self.query_one("#caption", Static).update(caption)
+
+    def watch_color_mode(self, mode: ColorMode) -> None:
+        self._canvas.color_mode = mode
+
+    def on_resize(self) -> None:
+        width, height = self.content_size
+        available = min(width - Y_AXIS_WIDTH, 2 * (height - 2))
+        resolution = max(0, available - available % 2)
+        if resolution == self._resolution:
+            return
+        self._resolution = resolution
+        self.query_one("#y-axis", Static).update(y_axis_text(resolution // 2))
+        self.query_one("#x-axis", Static).update(x_axis_text(resolution))
+        self._draw()
+        self.post_message(self.ResolutionChanged(self, resolution))
+
+    def _draw(self) -> None:
+        resolution = self._resolution
+        image = resample(self._shades, resolution)
+        marks = np.full((resolution, resolution), NO_MARK, dtype=np.uint8)
+        for points in (self._train, self._test):
+            rows, columns = data_to_pixel(points.positions, resolution)
+            shown = (rows >= 0) & (rows < resolution) & (columns >= 0) & (columns < resolution)
+            marks[rows[shown], columns[shown]] = points.markers[shown]
+        self._canvas.set_image(image, marks)
