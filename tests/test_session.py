@@ -1,0 +1,239 @@
+"""Session: what each Playground control rebuilds, the history bound, save and load."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tuiplay.engine import session_file
+from tuiplay.engine.config import Config
+from tuiplay.engine.history import LossHistory
+from tuiplay.engine.rng import SeededRandom
+from tuiplay.engine.trainer import Change, Session, grid_points
+
+BASE = Config(seed="0.12345")
+
+
+def test_a_session_without_a_seed_draws_one_with_five_decimals():
+    session = Session(Config())
+    assert session.config.seed is not None and len(session.config.seed) == 7
+
+
+def test_learning_rate_changes_live_keeping_weights_and_epoch():
+    session = Session(BASE)
+    session.step_epochs(3)
+    params = session.network.params.copy()
+    assert session.apply(session.config.replace(learning_rate=0.1)) is Change.LIVE
+    assert session.epoch == 3
+    assert np.array_equal(session.network.params, params)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"activation": "relu"},
+        {"regularization": "L2"},
+        {"regularization_rate": 0.01},
+        {"batch_size": 5},
+        {"network_shape": (3,)},
+        {"features": ("x", "y", "sinX")},
+    ],
+)
+def test_network_changes_draw_new_weights_from_the_continuing_stream(change):
+    session = Session(BASE)
+    session.step_epochs(2)
+    data = session.train_points.copy()
+    assert session.apply(session.config.replace(**change)) is Change.NETWORK
+    assert session.epoch == 0 and len(session.history) == 1
+    assert np.array_equal(session.train_points, data)
+    assert session.config.seed == BASE.seed
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"dataset": "xor"}, {"noise": 10}, {"perc_train_data": 70}, {"problem": "regression"}],
+)
+def test_data_changes_draw_a_new_seed_from_the_stream(change):
+    session = Session(BASE)
+    expected_seed = Session(BASE).rng.new_seed()
+    assert session.apply(session.config.replace(**change)) is Change.DATA
+    assert session.config.seed == expected_seed
+    fresh = Session(session.config.replace(seed=expected_seed))
+    assert np.array_equal(session.train_points, fresh.train_points)
+    assert np.array_equal(session.network.params, fresh.network.params)
+
+
+def test_reset_draws_new_weights_and_restarts_the_count():
+    session = Session(BASE)
+    first = session.network.params.copy()
+    session.step_epochs(5)
+    session.reset()
+    assert session.epoch == 0
+    assert not np.array_equal(session.network.params, first)
+    assert list(session.history.epochs) == [0]
+
+
+def test_regenerate_keeps_the_network_and_changes_the_data():
+    session = Session(BASE)
+    session.step_epochs(2)
+    params = session.network.params.copy()
+    data = session.train_points.copy()
+    session.regenerate()
+    assert np.array_equal(session.network.params, params)
+    assert not np.array_equal(session.train_points, data)
+    assert session.config.seed != BASE.seed
+    assert session.epoch == 2
+
+
+def test_display_options_change_nothing_in_training():
+    session = Session(BASE)
+    params = session.network.params.copy()
+    assert session.apply(BASE.replace(show_test_data=True, discretize=True)) is Change.LIVE
+    assert np.array_equal(session.network.params, params)
+
+
+def test_history_stays_bounded_and_spans_the_whole_run():
+    history = LossHistory(capacity=8)
+    for epoch in range(100):
+        history.record(epoch, 1.0 / (epoch + 1), 2.0)
+    assert len(history) <= 8
+    assert history.epochs[0] == 0 and history.epochs[-1] >= 100 - 16
+    assert np.all(np.diff(history.epochs) > 0)
+
+
+def test_divergence_is_reported_not_raised():
+    session = Session(BASE.replace(learning_rate=10.0, problem="regression", activation="linear"))
+    ran = session.step_epochs(200)
+    assert session.diverged
+    assert ran < 200
+    assert session.step_epochs(5) == 0
+    session.reset()
+    assert not session.diverged
+
+
+def test_grid_outputs_cover_every_node_with_the_top_row_at_y_plus_six():
+    session = Session(BASE)
+    layers = session.node_outputs_on_grid(10)
+    assert [layer.shape for layer in layers] == [(2, 10, 10), (4, 10, 10), (2, 10, 10), (1, 10, 10)]
+    x_feature, y_feature = layers[0]
+    assert x_feature[0, 0] == -6 and x_feature[0, -1] == 6
+    assert y_feature[0, 0] == 6 and y_feature[-1, 0] == -6
+    expected = session.network.predict(np.array([[-6.0, 6.0]]))[0]
+    assert layers[-1][0, 0, 0] == pytest.approx(expected)
+    assert grid_points(3).tolist()[0] == [-6.0, 6.0]
+
+
+def test_editing_a_weight_changes_the_output():
+    session = Session(BASE)
+    before = session.train_loss
+    session.set_weight(0, 0, 0, 3.0)
+    session.set_bias(0, 1, -2.0)
+    assert session.network.weights[0][0, 0] == 3.0
+    assert session.network.biases[0][1] == -2.0
+    assert session.train_loss != before
+
+
+# -- save and load ----------------------------------------------------------------------
+def test_saved_session_continues_exactly_as_the_original(tmp_path):
+    original = Session(BASE.replace(batch_size=7, regularization="L1", regularization_rate=0.01))
+    original.step_epochs(4)
+    path = tmp_path / "run.json"
+    session_file.save(original, path)
+    loaded = session_file.load(path)
+    assert loaded.epoch == 4 and loaded.config == original.config
+    for session in (original, loaded):
+        session.step_epochs(3)
+        session.reset()
+        session.step_epochs(1)
+    assert np.array_equal(original.network.params, loaded.network.params)
+    assert np.array_equal(original.network.dead_flat, loaded.network.dead_flat)
+
+
+def test_save_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text("previous")
+    session_file.save(Session(BASE), path)
+    assert json.loads(path.read_text())["format"] == "tuiplay-session"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "run.json"
+    path.write_text("previous")
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_file.os, "replace", fail)
+    with pytest.raises(session_file.SessionFileError, match="No space left"):
+        session_file.save(Session(BASE), path)
+    assert path.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def _saved(tmp_path) -> dict:
+    path = tmp_path / "ok.json"
+    session_file.save(Session(BASE), path)
+    return json.loads(path.read_text())
+
+
+def _mutations(data: dict):
+    def with_(update):
+        copy = json.loads(json.dumps(data))
+        update(copy)
+        return copy
+
+    yield "version", with_(lambda d: d.update(version=99)), "version 99"
+    yield "format", with_(lambda d: d.update(format="other")), "not a tuiplay session"
+    yield "weights shape", with_(lambda d: d["network"]["weights"][0].pop()), "shape"
+    yield "huge weight", with_(lambda d: d["network"]["biases"][0].__setitem__(0, 1e300)), "finite"
+    yield "bad config", with_(lambda d: d["config"].update(activation="swish")), "activation"
+    yield "bad rng", with_(lambda d: d["rng"].update(i=999)), "rng"
+    yield "negative epoch", with_(lambda d: d.update(epoch=-1)), "epoch"
+    yield "no history", with_(lambda d: d.pop("history")), "history"
+    yield (
+        "dead link out of range",
+        with_(lambda d: d["network"]["dead"][0].append([99, 0])),
+        "not a link",
+    )
+
+
+def test_broken_session_files_are_refused_with_a_reason(tmp_path):
+    data = _saved(tmp_path)
+    for name, broken, message in _mutations(data):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(broken))
+        with pytest.raises(session_file.SessionFileError, match=message):
+            session_file.load(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a tuiplay session file"),
+        (b"{not json", "not a tuiplay session file"),
+        (b'{"format": "tuiplay-session", "version": 1, "epoch": NaN}', "NaN is not allowed"),
+        (b"\xff\xfe\x00garbage", "not text"),
+        (b"[" * 100_000, "not a tuiplay session file"),
+    ],
+)
+def test_unreadable_files_give_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(session_file.SessionFileError, match=message):
+        session_file.load(path)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(session_file.SessionFileError, match="no such file"):
+        session_file.load(tmp_path / "nope.json")
+
+
+def test_rng_state_in_a_file_is_data_not_code(tmp_path):
+    data = _saved(tmp_path)
+    data["rng"]["state"] = ["__import__('os').system('false')"] * 256
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(session_file.SessionFileError, match="rng"):
+        session_file.load(path)
+    assert SeededRandom("x").random() < 1
