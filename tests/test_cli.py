@@ -1,0 +1,188 @@
+"""The command line, run as a user runs it: a subprocess for the real entry points."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from engine_helpers import CONFORMANCE, load_vector
+
+from tuiplay import __version__
+from tuiplay.cli import main
+
+
+def tuiplay(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tuiplay", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version_and_help():
+    assert tuiplay("--version").stdout.strip() == f"tuiplay {__version__}"
+    help_text = tuiplay("--help").stdout
+    for word in ("train", "presets", "--preset", "--url", "--fps", "--colors", "--paused"):
+        assert word in help_text
+
+
+def test_train_jsonl_prints_the_conformance_losses_from_the_url():
+    vector = load_vector(CONFORMANCE / "circle_default.json")
+    result = tuiplay("train", "--url", vector["url"], "--epochs", "50", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["epoch"] for row in rows] == list(range(51))
+    for row, (epoch, train_loss, test_loss) in zip(rows, vector["losses"], strict=False):
+        assert row["epoch"] == epoch
+        assert row["train_loss"] == pytest.approx(train_loss, rel=1e-6, abs=1e-12)
+        assert row["test_loss"] == pytest.approx(test_loss, rel=1e-6, abs=1e-12)
+        assert 0 <= row["accuracy"] <= 1
+    assert result.stderr == ""  # no progress bar in piped output
+
+
+def test_csv_has_a_header_and_full_precision(capsys):
+    assert (
+        main(["train", "--preset", "default", "--seed", "0.1", "--epochs", "2", "--format", "csv"])
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "epoch,train_loss,test_loss,accuracy"
+    assert len(lines) == 4
+    assert float(lines[1].split(",")[1]) == pytest.approx(float(lines[1].split(",")[1]))
+    assert len(lines[1].split(",")[1]) > 12
+
+
+def test_flags_override_the_preset(capsys):
+    args = ["train", "--preset", "video-spiral", "--hidden", "8,8", "--seed", "0.5"]
+    assert main([*args, "--epochs", "0", "--format", "jsonl"]) == 0
+    grown = json.loads(capsys.readouterr().out)
+    assert main([*args[:3], "--seed", "0.5", "--epochs", "0", "--format", "jsonl"]) == 0
+    one_neuron = json.loads(capsys.readouterr().out)
+    assert grown["train_loss"] != one_neuron["train_loss"]
+
+
+def test_empty_hidden_means_no_hidden_layer(capsys):
+    assert (
+        main(["train", "--hidden", "", "--seed", "0.5", "--epochs", "1", "--format", "jsonl"]) == 0
+    )
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_table_is_the_default_format(capsys):
+    assert main(["train", "--seed", "0.5", "--epochs", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "train loss" in out and "circle" in out and "30" in out
+
+
+def test_regression_rows_have_no_accuracy(capsys):
+    assert main(["train", "--dataset", "reg-plane", "--epochs", "1", "--format", "jsonl"]) == 0
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert "accuracy" not in row
+
+
+def test_save_then_load_continues_the_run(tmp_path, capsys):
+    path = tmp_path / "run.json"
+    assert main(["train", "--seed", "0.5", "--epochs", "10", "--format", "jsonl"]) == 0
+    straight = capsys.readouterr().out.splitlines()
+    assert (
+        main(["train", "--seed", "0.5", "--epochs", "4", "--format", "jsonl", "--save", str(path)])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["train", "--load", str(path), "--epochs", "6", "--format", "jsonl"]) == 0
+    resumed = capsys.readouterr().out.splitlines()
+    assert json.loads(resumed[0])["epoch"] == 4
+    assert [json.loads(r) for r in resumed] == [json.loads(r) for r in straight[4:]]
+
+
+def test_presets_lists_names_and_urls():
+    out = tuiplay("presets").stdout
+    for name in ("default", "video-circle", "video-spiral"):
+        assert f"{name}:" in out
+    assert "playground.tensorflow.org/#activation=relu&regularization=L1&batchSize=1" in out
+
+
+BAD_INPUTS = [
+    (["train"], "--epochs"),
+    (["train", "--epochs", "x"], "--epochs"),
+    (["train", "--epochs", "-1"], "--epochs"),
+    (["train", "--epochs", "1", "--batch-size", "0"], "--batch-size"),
+    (["train", "--epochs", "1", "--batch-size", "many"], "--batch-size"),
+    (["train", "--epochs", "1", "--noise", "101"], "--noise"),
+    (["train", "--epochs", "1", "--noise", "-1"], "--noise"),
+    (["train", "--epochs", "1", "--train-percent", "0"], "--train-percent"),
+    (["train", "--epochs", "1", "--hidden", "9"], "--hidden"),
+    (["train", "--epochs", "1", "--hidden", "4,x"], "--hidden"),
+    (["train", "--epochs", "1", "--hidden", "1,1,1,1,1,1,1"], "--hidden"),
+    (["train", "--epochs", "1", "--features", "x,z"], "--features"),
+    (["train", "--epochs", "1", "--activation", "swish"], "--activation"),
+    (["train", "--epochs", "1", "--learning-rate", "-0.1"], "--learning-rate"),
+    (["train", "--epochs", "1", "--regularization", "L3"], "--regularization"),
+    (["train", "--epochs", "1", "--reg-rate", "fast"], "--reg-rate"),
+    (["train", "--epochs", "1", "--dataset", "moons"], "--dataset"),
+    (["train", "--epochs", "1", "--problem", "ranking"], "--problem"),
+    (["train", "--epochs", "1", "--preset", "nope"], "--preset"),
+    (["train", "--epochs", "1", "--format", "xml"], "--format"),
+    (["train", "--epochs", "1", "--seed", "9" * 100], "--seed"),
+    (
+        ["train", "--epochs", "1", "--dataset", "reg-plane", "--problem", "classification"],
+        "--dataset",
+    ),
+    (["train", "--epochs", "1", "--url", "#activation=foo"], "activation"),
+    (["train", "--epochs", "1", "--url", "#networkShape=4,x"], "networkShape"),
+    (["train", "--epochs", "1", "--url", "#batchSize=0"], "batchSize"),
+    (["train", "--epochs", "1", "--url", "#noise=-5"], "noise"),
+    (["train", "--epochs", "1", "--url", "https://example.com"], "url"),
+    (["train", "--epochs", "1", "--load", "/nonexistent/run.json"], "no such file"),
+    (["train", "--epochs", "1", "--save", "/nonexistent/run.json"], "does not exist"),
+    (["train", "--epochs", "1", "--load", "x.json", "--seed", "1"], "--load"),
+    (["--fps", "0"], "--fps"),
+    (["--fps", "fast"], "--fps"),
+    (["--colors", "many"], "--colors"),
+    (["frobnicate"], "frobnicate"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "named"), BAD_INPUTS, ids=[" ".join(a)[:50] for a, _ in BAD_INPUTS]
+)
+def test_bad_input_exits_2_with_one_line_naming_it(args, named, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(args)
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert named in lines[0]
+    assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_bad_input_from_the_real_entry_point_has_no_traceback():
+    result = tuiplay("train", "--epochs", "1", "--url", "#activation=foo")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "tuiplay: error: url: activation: 'foo' is not allowed; "
+        "choose one of relu, tanh, sigmoid, linear"
+    ]
+
+
+def test_save_to_an_unwritable_place_fails_before_training(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    result = tuiplay("train", "--epochs", "1", "--save", str(folder))
+    assert result.returncode == 2 and "is a folder" in result.stderr
+
+
+def test_the_app_refuses_a_pipe_with_a_pointer_to_train():
+    result = tuiplay("--seed", "1")
+    assert result.returncode == 2
+    assert "tuiplay train" in result.stderr
+
+
+def test_engine_imports_neither_textual_nor_rich():
+    code = (
+        "import sys, tuiplay.engine.trainer, tuiplay.engine.session_file, tuiplay.engine.presets;"
+        "bad = [m for m in ('textual', 'rich') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

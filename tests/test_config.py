@@ -1,0 +1,136 @@
+"""Config validation and the Playground URL hash."""
+
+import pytest
+from engine_helpers import EXPERIMENT_FILES, load_vector
+
+from tuiplay.engine.config import Config, ConfigError, js_number
+from tuiplay.engine.presets import PRESETS
+
+DEFAULT_PAGE = (
+    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.12345&showTestData=false"
+    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
+    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
+
+
+def test_defaults_are_the_playgrounds_default_page():
+    assert Config(seed="0.12345").to_url_hash() == DEFAULT_PAGE
+
+
+def test_reading_the_default_page_gives_the_defaults():
+    config, warnings = Config.from_url("https://playground.tensorflow.org/" + DEFAULT_PAGE)
+    assert config == Config(seed="0.12345") and warnings == []
+
+
+@pytest.mark.parametrize("path", EXPERIMENT_FILES, ids=[p.stem for p in EXPERIMENT_FILES])
+def test_every_conformance_url_round_trips(path):
+    config, _ = Config.from_url(load_vector(path)["url"])
+    again, warnings = Config.from_url(config.to_url_hash())
+    assert again == config and warnings == []
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.03, "0.03"), (0.00001, "0.00001"), (1e-7, "1e-7"), (10.0, "10"), (0, "0"), (1e21, "1e+21")],
+)
+def test_numbers_are_written_as_javascript_writes_them(value, text):
+    assert js_number(value) == text
+
+
+def test_regularization_none_is_not_written():
+    assert "regularization=" not in Config().to_url_hash()
+    assert "regularization=L1" in Config(regularization="L1").to_url_hash()
+
+
+def test_a_boolean_is_false_only_for_the_text_false():
+    config, _ = Config.from_url("#showTestData=yes&discretize=false&sinX=1")
+    assert config.show_test_data and not config.discretize and "sinX" in config.features
+
+
+def test_features_are_kept_in_the_playgrounds_order():
+    assert Config(features=("sinY", "x", "xSquared")).features == ("x", "xSquared", "sinY")
+
+
+def test_a_missing_seed_stays_missing_for_the_session_to_draw():
+    config, _ = Config.from_url("#activation=relu")
+    assert config.seed is None and config.activation == "relu"
+
+
+def test_unknown_keys_load_with_a_warning_naming_them():
+    config, warnings = Config.from_url("#activation=relu&colour=blue&tutorial=x&noise_hide=true")
+    assert config.activation == "relu"
+    assert warnings == ["url: unknown key 'colour' ignored"]
+
+
+def test_values_beyond_the_ui_load_with_warnings():
+    config, warnings = Config.from_url("#networkShape=3,3,3,3,3,3,3,3,3,3&noise=80")
+    assert config.network_shape == (3,) * 10 and config.noise == 80
+    assert any("networkShape" in w for w in warnings) and any("noise 80" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("#activation=foo", "activation: 'foo'"),
+        ("#networkShape=4,x", "networkShape"),
+        ("#batchSize=0", "batchSize: 0"),
+        ("#noise=-5", "noise: -5"),
+        ("#learningRate=fast", "learningRate"),
+        ("#dataset=moons", "dataset: 'moons'"),
+        ("#problem=ranking", "problem"),
+        ("#percTrainData=0", "percTrainData"),
+        ("#regularization=L3", "regularization"),
+        ("#networkShape=4,0", "networkShape"),
+        ("#regularizationRate=-1", "regularizationRate"),
+        ("#batchSize=2.5", "batchSize"),
+        ("#noise=NaN", "noise"),
+        ("https://example.com/", "no '#key=value"),
+        ("#" + "a=b&" * 3000, "too long"),
+        ("#seed=" + "9" * 100, "seed"),
+        ("#activation", "not key=value"),
+    ],
+)
+def test_bad_url_values_are_errors_naming_key_and_value(url, named):
+    with pytest.raises(ConfigError, match=named.replace("(", r"\(")) as error:
+        Config.from_url(url)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"learning_rate": -1}, "learning_rate"),
+        ({"network_shape": (9,)}, "1 to 8"),
+        ({"network_shape": (2,) * 7}, "0 to 6"),
+        ({"features": ("z",)}, "features"),
+        ({"batch_size": "10"}, "batch_size"),
+        ({"show_test_data": "yes"}, "show_test_data"),
+    ],
+)
+def test_invalid_fields_raise_naming_field_value_and_what_is_allowed(change, named):
+    with pytest.raises(ConfigError, match=named):
+        Config(**change)
+
+
+def test_larger_networks_need_the_explicit_option():
+    with pytest.raises(ConfigError, match="large-network"):
+        Config(network_shape=(16,))
+    assert Config(network_shape=(16,), large_network=True).network_shape == (16,)
+
+
+def test_presets_match_the_reference_video():
+    circle = PRESETS["video-circle"].config
+    assert (circle.dataset, circle.activation, circle.learning_rate, circle.batch_size) == (
+        "circle",
+        "relu",
+        0.03,
+        1,
+    )
+    assert (circle.regularization, circle.regularization_rate) == ("L1", 0.001)
+    assert circle.features == ("x", "y") and circle.network_shape == (1,)
+    spiral = PRESETS["video-spiral"].config
+    assert spiral.dataset == "spiral" and spiral.learning_rate == 0.01
+    assert len(spiral.features) == 7 and spiral.network_shape == (1,)
+    assert PRESETS["default"].config == Config()
