@@ -7,6 +7,8 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region, Size
 from textual.widgets import Static
 
+from tuiplay.engine.config import Config
+from tuiplay.engine.trainer import Session
 from tuiplay.ui.palette import (
     NAN_INDEX,
     TEST_NEGATIVE,
@@ -19,20 +21,21 @@ from tuiplay.ui.widgets.boundary import Boundary, data_to_pixel, resample
 from tuiplay.ui.widgets.halfblock import HalfBlockCanvas
 
 TRUECOLOR = palette_for("truecolor").colors
+MARKERS = (TRAIN_NEGATIVE, TRAIN_POSITIVE, TEST_NEGATIVE, TEST_POSITIVE)
 
 
 class BoundaryApp(App):
     def __init__(self, color_mode: str = "truecolor") -> None:
         super().__init__()
         self.color_mode = color_mode
-        self.resolutions: list[int] = []
+        self.grid_sizes: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Boundary(caption="output", color_mode=self.color_mode)
+        yield Boundary(self.color_mode, caption="output")
 
-    @on(Boundary.ResolutionChanged)
-    def remember(self, event: Boundary.ResolutionChanged) -> None:
-        self.resolutions.append(event.resolution)
+    @on(Boundary.GridSizeChanged)
+    def remember(self, event: Boundary.GridSizeChanged) -> None:
+        self.grid_sizes.append(event.grid_size)
 
 
 def grid(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -72,19 +75,19 @@ async def test_the_field_is_as_large_as_fits_and_square_in_pixels():
         await pilot.pause()
         boundary = app.query_one(Boundary)
         # 3 columns of y labels, a caption and an x-axis line: 37 wide, 18 rows = 36 pixels
-        assert boundary.resolution == 36
+        assert boundary.grid_size == 36
         assert canvas_of(app).size == Size(36, 18)
-        assert app.resolutions == [36]
+        assert app.grid_sizes == [36]
 
 
-async def test_a_resize_announces_the_new_resolution():
+async def test_a_resize_announces_the_new_grid_size():
     app = BoundaryApp()
     async with app.run_test(size=(40, 20)) as pilot:
         await pilot.pause()
         await pilot.resize_terminal(80, 30)
         await pilot.pause()
-        assert app.query_one(Boundary).resolution == 56
-        assert app.resolutions == [36, 56]
+        assert app.query_one(Boundary).grid_size == 56
+        assert app.grid_sizes == [36, 56]
 
 
 async def test_row_zero_is_the_top_and_column_zero_the_left_edge():
@@ -224,3 +227,26 @@ async def test_a_field_that_is_not_square_is_refused_in_one_line():
     async with app.run_test(size=(40, 20)):
         with pytest.raises(ValueError, match=r"must be square \(P, P\), not \(3, 4\)"):
             app.query_one(Boundary).set_field(np.zeros((3, 4)))
+
+
+async def test_show_draws_a_sessions_frame_with_its_settings():
+    session = Session(Config(seed="0.12345"))
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        (output,) = session.node_outputs_on_grid(boundary.grid_size)[-1]
+        boundary.show(output, session, "output")
+        image = canvas_of(app).image
+        train = np.isin(image, [TRAIN_NEGATIVE, TRAIN_POSITIVE]).sum()
+        assert 0 < train <= len(session.train_points)
+        assert not np.isin(image, [TEST_NEGATIVE, TEST_POSITIVE]).any()
+        assert not set(np.unique(image)) <= {0, 30, TRAIN_NEGATIVE, TRAIN_POSITIVE}
+
+        session.apply(session.config.replace(show_test_data=True, discretize=True))
+        boundary.show(output, session, "layer 1, neuron 2")
+        image = canvas_of(app).image
+        assert np.isin(image, [TEST_NEGATIVE, TEST_POSITIVE]).any()
+        field = image[~np.isin(image, MARKERS)]
+        assert set(np.unique(field)) <= {0, 30}
+        assert boundary.caption == "layer 1, neuron 2"

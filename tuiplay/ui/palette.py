@@ -124,6 +124,13 @@ def resolve_color_mode(environ: Mapping[str, str], requested: str = "auto") -> C
     return "16"
 
 
+def check_color_mode(mode: str) -> ColorMode:
+    """`mode` if it is one of COLOR_MODES, else ValueError with one line naming them."""
+    if mode not in COLOR_MODES:
+        raise ValueError(f"colour mode {mode!r} is not one of {', '.join(COLOR_MODES)}")
+    return mode
+
+
 def shade_level(index: int, levels_per_side: int) -> int:
     """Which of 2 * levels_per_side + 1 steps (0 = strongest negative) a shade falls in.
 
@@ -235,12 +242,11 @@ def _truecolor_colors() -> tuple[Color, ...]:
 @cache
 def palette_for(mode: ColorMode) -> Palette:
     """The palette of a colour mode (one of COLOR_MODES); built once per mode."""
+    check_color_mode(mode)
     if mode == "truecolor":
         return Palette(mode, _truecolor_colors())
     if mode == "256":
         return Palette(mode, _reduced_colors(_XTERM_256, Color.from_ansi))
     if mode == "16":
         return Palette(mode, _reduced_colors(_ANSI_16, _vga))
-    if mode == "mono":
-        return Palette(mode, (None,) * N_INDICES)
-    raise ValueError(f"colour mode {mode!r} is not one of {', '.join(COLOR_MODES)}")
+    return Palette(mode, (None,) * N_INDICES)

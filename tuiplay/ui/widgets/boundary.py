@@ -1,14 +1,15 @@
 """The decision-boundary panel: a value field over [-6, 6]² with the data points on it.
 
 The field is drawn with half-block pixels, square: P pixel columns by P pixel rows in P
-cells wide and P / 2 cells high, as large as the panel allows. `Boundary.resolution` is
-that P; the panel posts `Boundary.ResolutionChanged` when it changes so the app can
-compute the field at the size it is shown (a field of any other size is resampled).
+cells wide and P / 2 cells high, as large as the panel allows. `Boundary.grid_size` is
+that P; the panel posts `Boundary.GridSizeChanged` when it changes so the app can compute
+the field at the size it is shown (a field of any other size is resampled).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.app import ComposeResult
@@ -18,8 +19,17 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tuiplay.ui.palette import ZERO_SHADE, ColorMode, point_indices, shade_indices
+from tuiplay.ui.palette import (
+    ZERO_SHADE,
+    ColorMode,
+    check_color_mode,
+    point_indices,
+    shade_indices,
+)
 from tuiplay.ui.widgets.halfblock import NO_MARK, HalfBlockCanvas
+
+if TYPE_CHECKING:
+    from tuiplay.engine.trainer import Session
 
 DOMAIN = 6.0
 """The field and the points span [-DOMAIN, DOMAIN] on both axes."""
@@ -28,28 +38,28 @@ Y_AXIS_WIDTH = 3
 """Cells left of the field for the y labels and ticks (" 6┤")."""
 
 
-def data_to_pixel(points: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest pixel (rows, columns) of (N, 2) data points (x, y) in a field of `resolution`².
+def data_to_pixel(points: np.ndarray, grid_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest pixel (rows, columns) of (N, 2) data points (x, y) in a field of `grid_size`².
 
     Pixel centres sit on the grid the engine samples: column i at x = -6 + 12 i / (P - 1),
     row j at y = 6 - 12 j / (P - 1). Points well outside [-6, 6]² get rows or columns
     outside 0 .. P - 1.
     """
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    scale = (resolution - 1) / (2 * DOMAIN)
+    scale = (grid_size - 1) / (2 * DOMAIN)
     columns = np.rint((points[:, 0] + DOMAIN) * scale).astype(np.intp)
     rows = np.rint((DOMAIN - points[:, 1]) * scale).astype(np.intp)
     return rows, columns
 
 
-def resample(pixels: np.ndarray, resolution: int) -> np.ndarray:
+def resample(pixels: np.ndarray, grid_size: int) -> np.ndarray:
     """A (P, P) picture taken from a square one of any size by nearest grid point."""
-    size = pixels.shape[0]
-    if size == resolution:
+    source = pixels.shape[0]
+    if source == grid_size:
         return pixels
-    if resolution < 2 or size < 2:
-        return np.full((resolution, resolution), pixels[0, 0], dtype=pixels.dtype)
-    nearest = np.rint(np.arange(resolution) * (size - 1) / (resolution - 1)).astype(np.intp)
+    if grid_size < 2 or source < 2:
+        return np.full((grid_size, grid_size), pixels[0, 0], dtype=pixels.dtype)
+    nearest = np.rint(np.arange(grid_size) * (source - 1) / (grid_size - 1)).astype(np.intp)
     return pixels[np.ix_(nearest, nearest)]
 
 
@@ -83,13 +93,15 @@ class _Points:
 class Boundary(Widget):
     """The main heatmap: a field of values in [-1, 1] with training and test points.
 
+    - `show(values, session, caption)`: everything for one frame: the field, the session's
+      points (test points when its config shows them), discretize, and the caption.
     - `set_field(values, discretize=...)`: values over [-6, 6]², shape (Q, Q), row 0 at
       y = +6 and column 0 at x = -6; NaN shows grey. Same values again repaint nothing.
     - `set_points(train_points, train_labels, test_points, test_labels)`: (N, 2) points and
       their labels; test points are drawn only when given, and differ from train points.
     - `caption`: one line saying what the field shows ("output", "neuron 2 of layer 1").
     - `color_mode`: one of `palette.COLOR_MODES`.
-    - `resolution`: the pixel size P the panel shows now (0 while it has no room).
+    - `grid_size`: the pixel size P the panel shows now (0 while it has no room).
     """
 
     DEFAULT_CSS = """
@@ -116,16 +128,16 @@ class Boundary(Widget):
     color_mode: var[ColorMode] = var("truecolor")
 
     @dataclass
-    class ResolutionChanged(Message):
-        """The panel's pixel size changed: compute the field at `resolution` now."""
+    class GridSizeChanged(Message):
+        """The panel's pixel size changed: compute the field at `grid_size` now."""
 
         boundary: Boundary
-        resolution: int
+        grid_size: int
 
     def __init__(
         self,
-        caption: str = "output",
         color_mode: ColorMode = "truecolor",
+        caption: str = "output",
         *,
         name: str | None = None,
         id: str | None = None,
@@ -133,12 +145,12 @@ class Boundary(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._canvas = HalfBlockCanvas(color_mode)
-        self._resolution = 0
+        self._grid_size = 0
         self._shades = np.full((1, 1), ZERO_SHADE, dtype=np.uint8)
         self._train = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
         self._test = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
         self.set_reactive(Boundary.caption, caption)
-        self.set_reactive(Boundary.color_mode, color_mode)
+        self.set_reactive(Boundary.color_mode, check_color_mode(color_mode))
 
     def compose(self) -> ComposeResult:
         yield Static(self.caption, id="caption", markup=False)
@@ -148,9 +160,24 @@ class Boundary(Widget):
         yield Static("", id="x-axis", markup=False)
 
     @property
-    def resolution(self) -> int:
+    def grid_size(self) -> int:
         """Pixels per side of the field as shown now: compute the field at this size."""
-        return self._resolution
+        return self._grid_size
+
+    def show(self, values: np.ndarray, session: Session, caption: str) -> None:
+        """Show one frame: `values` over the grid, the session's points, and `caption`."""
+        config = session.config
+        self.caption = caption
+        if config.show_test_data:
+            self.set_points(
+                session.train_points,
+                session.train_labels,
+                session.test_points,
+                session.test_labels,
+            )
+        else:
+            self.set_points(session.train_points, session.train_labels)
+        self.set_field(values, discretize=config.discretize)
 
     def set_field(self, values: np.ndarray, *, discretize: bool = False) -> None:
         """Show a square field of values (see the class docstring for its orientation)."""
@@ -179,27 +206,30 @@ class Boundary(Widget):
         if self.is_mounted:
             self.query_one("#caption", Static).update(caption)
 
+    def validate_color_mode(self, mode: str) -> ColorMode:
+        return check_color_mode(mode)
+
     def watch_color_mode(self, mode: ColorMode) -> None:
         self._canvas.color_mode = mode
 
     def on_resize(self) -> None:
         width, height = self.content_size
         available = min(width - Y_AXIS_WIDTH, 2 * (height - 2))
-        resolution = max(0, available - available % 2)
-        if resolution == self._resolution:
+        grid_size = max(0, available - available % 2)
+        if grid_size == self._grid_size:
             return
-        self._resolution = resolution
-        self.query_one("#y-axis", Static).update(y_axis_text(resolution // 2))
-        self.query_one("#x-axis", Static).update(x_axis_text(resolution))
+        self._grid_size = grid_size
+        self.query_one("#y-axis", Static).update(y_axis_text(grid_size // 2))
+        self.query_one("#x-axis", Static).update(x_axis_text(grid_size))
         self._draw()
-        self.post_message(self.ResolutionChanged(self, resolution))
+        self.post_message(self.GridSizeChanged(self, grid_size))
 
     def _draw(self) -> None:
-        resolution = self._resolution
-        image = resample(self._shades, resolution)
-        marks = np.full((resolution, resolution), NO_MARK, dtype=np.uint8)
+        size = self._grid_size
+        image = resample(self._shades, size)
+        marks = np.full((size, size), NO_MARK, dtype=np.uint8)
         for points in (self._train, self._test):
-            rows, columns = data_to_pixel(points.positions, resolution)
-            shown = (rows >= 0) & (rows < resolution) & (columns >= 0) & (columns < resolution)
+            rows, columns = data_to_pixel(points.positions, size)
+            shown = (rows >= 0) & (rows < size) & (columns >= 0) & (columns < size)
             marks[rows[shown], columns[shown]] = points.markers[shown]
         self._canvas.set_image(image, marks)

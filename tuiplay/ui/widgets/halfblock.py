@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tuiplay.ui.palette import COLOR_MODES, N_INDICES, ColorMode, palette_for
+from tuiplay.ui.palette import N_INDICES, ColorMode, check_color_mode, palette_for
 
 NO_MARK = 255
 """The value of a `marks` pixel that leaves the picture's pixel showing."""
@@ -155,9 +155,7 @@ class HalfBlockCanvas(Widget):
         return len(changed)
 
     def validate_color_mode(self, mode: str) -> ColorMode:
-        if mode not in COLOR_MODES:
-            raise ValueError(f"colour mode {mode!r} is not one of {', '.join(COLOR_MODES)}")
-        return mode
+        return check_color_mode(mode)
 
     def watch_color_mode(self) -> None:
         self._strips = [None] * len(self._strips)
