@@ -250,3 +250,17 @@ async def test_show_draws_a_sessions_frame_with_its_settings():
         field = image[~np.isin(image, MARKERS)]
         assert set(np.unique(field)) <= {0, 30}
         assert boundary.caption == "layer 1, neuron 2"
+
+
+async def test_showing_an_unchanged_frame_again_refreshes_nothing():
+    session = Session(Config(seed="0.12345", show_test_data=True))
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        (output,) = session.node_outputs_on_grid(boundary.grid_size)[-1]
+        boundary.show(output, session, "output")
+        await pilot.pause()
+        refreshed = record_refreshes(canvas_of(app))
+        boundary.show(output.copy(), session, "output")
+        assert refreshed == []

@@ -84,10 +84,13 @@ def x_axis_text(columns: int) -> str:
     return " " * Y_AXIS_WIDTH + "".join(line)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Points:
     positions: np.ndarray
     markers: np.ndarray
+
+
+_NO_POINTS = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
 
 
 class Boundary(Widget):
@@ -147,8 +150,7 @@ class Boundary(Widget):
         self._canvas = HalfBlockCanvas(color_mode)
         self._grid_size = 0
         self._shades = np.full((1, 1), ZERO_SHADE, dtype=np.uint8)
-        self._train = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
-        self._test = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
+        self._train = self._test = _NO_POINTS
         self.set_reactive(Boundary.caption, caption)
         self.set_reactive(Boundary.color_mode, check_color_mode(color_mode))
 
@@ -168,23 +170,21 @@ class Boundary(Widget):
         """Show one frame: `values` over the grid, the session's points, and `caption`."""
         config = session.config
         self.caption = caption
+        self._store_field(values, config.discretize)
         if config.show_test_data:
-            self.set_points(
+            self._store_points(
                 session.train_points,
                 session.train_labels,
                 session.test_points,
                 session.test_labels,
             )
         else:
-            self.set_points(session.train_points, session.train_labels)
-        self.set_field(values, discretize=config.discretize)
+            self._store_points(session.train_points, session.train_labels)
+        self._draw()
 
     def set_field(self, values: np.ndarray, *, discretize: bool = False) -> None:
         """Show a square field of values (see the class docstring for its orientation)."""
-        values = np.asarray(values)
-        if values.ndim != 2 or values.shape[0] != values.shape[1] or values.size == 0:
-            raise ValueError(f"the boundary field must be square (P, P), not {values.shape}")
-        self._shades = shade_indices(values, discretize)
+        self._store_field(values, discretize)
         self._draw()
 
     def set_points(
@@ -195,12 +195,27 @@ class Boundary(Widget):
         test_labels: np.ndarray | None = None,
     ) -> None:
         """Show these training points, and the test points if given (None hides them)."""
+        self._store_points(train_points, train_labels, test_points, test_labels)
+        self._draw()
+
+    def _store_field(self, values: np.ndarray, discretize: bool) -> None:
+        values = np.asarray(values)
+        if values.ndim != 2 or values.shape[0] != values.shape[1] or values.size == 0:
+            raise ValueError(f"the boundary field must be square (P, P), not {values.shape}")
+        self._shades = shade_indices(values, discretize)
+
+    def _store_points(
+        self,
+        train_points: np.ndarray,
+        train_labels: np.ndarray,
+        test_points: np.ndarray | None = None,
+        test_labels: np.ndarray | None = None,
+    ) -> None:
         self._train = _Points(np.asarray(train_points), point_indices(train_labels))
         if test_points is None or test_labels is None:
-            self._test = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
+            self._test = _NO_POINTS
         else:
             self._test = _Points(np.asarray(test_points), point_indices(test_labels, test=True))
-        self._draw()
 
     def watch_caption(self, caption: str) -> None:
         if self.is_mounted:
