@@ -83,7 +83,7 @@ class Result:
     floor_bytes_per_second: float | None = None
     latencies: list[float] = field(default_factory=list)
     bytes_per_frame: float | None = None
-    harness_busy: float | None = None  # share of the window the emulator spent reading
+    harness_busy: float | None = None  # share of the window pyte spent interpreting
     synchronized: bool = False
     exit_code: int | None = None
     problem: str = ""
@@ -290,7 +290,7 @@ COLUMNS = (
     ("peak RSS MB", lambda r: show(r.peak_rss and r.peak_rss / 1e6, "{:.0f}")),
     ("floor bytes/s", lambda r: show(r.floor_bytes_per_second)),
     ("x floor", lambda r: show(r.floor_ratio, "{:.1f}")),
-    ("reader busy %", lambda r: show(percent(r.harness_busy), "{:.0f}")),
+    ("emulator busy %", lambda r: show(percent(r.harness_busy), "{:.0f}")),
     ("exit", lambda r: show(r.exit_code, "{}")),
 )
 
@@ -363,8 +363,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nframes counted as {frames}; app: {args.app}")
     if any(r.harness_busy and r.harness_busy > HARNESS_BOUND for r in results):
         print(
-            f"reader busy above {HARNESS_BOUND:.0%}: the emulator, not the app, set the pace "
-            "there; its bytes/s and epochs/s are lower bounds and latencies upper bounds."
+            f"emulator busy above {HARNESS_BOUND:.0%}: pyte read the screen late there, so "
+            "its key latencies are upper bounds (bytes are counted as they arrive)."
         )
 
 

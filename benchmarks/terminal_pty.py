@@ -13,11 +13,12 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import queue
 import re
-import select
 import signal
 import struct
 import termios
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,12 +95,14 @@ class PtyTerminal:
         self.fd = -1
         self.started = 0.0
         self.exit_status: int | None = None
-        # Seconds spent interpreting output: near the elapsed time means the emulator, not
-        # the program, set the pace (pyte reads roughly 1 MB/s of colour-heavy output).
+        # Seconds spent interpreting output (pyte reads roughly 1 MB/s of colour-heavy
+        # output): near the elapsed time means the screen is read late.
         self.busy_seconds = 0.0
         self._pending = b""  # an escape sequence split across reads
         self._frame_bytes = 0
         self._burst_open = False
+        self._arrivals: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+        self._reader = threading.Thread(target=self._read_forever, daemon=True)
 
     # Lifecycle
 
@@ -109,6 +112,7 @@ class PtyTerminal:
         if pid == 0:  # the child: becomes the program
             self._exec_child()
         self.pid, self.fd = pid, fd
+        self._reader.start()
 
     def _exec_child(self) -> None:
         try:
@@ -136,6 +140,7 @@ class PtyTerminal:
             os.kill(self.pid, signal.SIGKILL)
             self.pump_until_exit(timeout)
         if self.fd >= 0:
+            self._reader.join(timeout)
             os.close(self.fd)
             self.fd = -1
         assert self.exit_status is not None
@@ -164,35 +169,46 @@ class PtyTerminal:
 
     # Output
 
+    def _read_forever(self) -> None:
+        """The reader thread: drains the terminal as fast as a real terminal would, so a
+        slow emulator never pushes back on the program; pyte interprets behind it."""
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:  # EIO: the program closed the terminal
+                data = b""
+            self._arrivals.put((time.monotonic(), data))
+            if not data:
+                return
+
     def pump(self, duration: float) -> None:
         """Read and interpret output for `duration` seconds."""
         self.pump_until(lambda: False, duration)
 
     def pump_until(self, condition: Callable[[], bool], timeout: float) -> float | None:
-        """Read output until `condition()` holds after a read; returns when that read arrived
-        (time.monotonic()), or None on timeout or end of output."""
+        """Interpret output until `condition()` holds on the screen; returns when the bytes
+        that made it hold arrived (time.monotonic()), or None on timeout or end of output.
+        With synchronized output the screen is checked only when a frame completes, as a
+        terminal shows it only then."""
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
             wait = min(remaining, BURST_GAP) if self._burst_open else remaining
-            ready, _, _ = select.select([self.fd], [], [], wait)
-            if not ready:
+            try:
+                arrived, data = self._arrivals.get(timeout=wait)
+            except queue.Empty:
                 self._end_burst(time.monotonic())
                 continue
-            arrived = time.monotonic()
-            try:
-                data = os.read(self.fd, 1 << 16)
-            except OSError:  # EIO: the program closed the terminal
-                data = b""
             if not data:
                 self._end_burst(arrived)
                 self._reap_blocking()
                 return None
-            self._receive(data, arrived)
-            self.busy_seconds += time.monotonic() - arrived
-            if condition():
+            began = time.monotonic()
+            frames_ended = self._receive(data, arrived)
+            self.busy_seconds += time.monotonic() - began
+            if (frames_ended or not self.recording.synchronized) and condition():
                 return arrived
 
     def _reap_blocking(self) -> None:
@@ -200,7 +216,8 @@ class PtyTerminal:
             _, status = os.waitpid(self.pid, 0)
             self.exit_status = os.waitstatus_to_exitcode(status)
 
-    def _receive(self, data: bytes, arrived: float) -> None:
+    def _receive(self, data: bytes, arrived: float) -> int:
+        """Interprets one read; returns how many frames it completed."""
         self.recording.reads.append((arrived, len(data)))
         data = self._pending + data
         tail = INCOMPLETE_TAIL.search(data)
@@ -212,6 +229,7 @@ class PtyTerminal:
         self._burst_open = True
         # Interpret frame by frame so a snapshot is taken exactly at each frame's end.
         position = 0
+        frames_ended = 0
         while self.recording.synchronized:
             end = data.find(SYNC_END, position)
             if end < 0:
@@ -219,8 +237,10 @@ class PtyTerminal:
             end += len(SYNC_END)
             self._feed(data[position:end])
             self._end_frame(arrived)
+            frames_ended += 1
             position = end
         self._feed(data[position:])
+        return frames_ended
 
     def _answer_queries(self, data: bytes) -> None:
         for query, answer in QUERY_ANSWERS.items():
