@@ -1,0 +1,665 @@
+"""The tuiplay app: the TensorFlow Playground in a terminal.
+
+The screen: a status line; the controls and the inspector on the left; the network in the
+middle; the decision boundary and the losses on the right; the key hints at the bottom.
+
+The training clock is a timer on the event loop. Each tick trains as many epochs as fit in
+about 60% of a frame, then redraws once: one grid forward pass feeds the boundary and every
+thumbnail, and each widget repaints only what changed. While paused nothing is redrawn
+unless the user changes something, so a paused session sends nothing to the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tuiplay.engine.config import (
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    NEW_LAYER_NEURONS,
+    Config,
+    ConfigError,
+)
+from tuiplay.engine.features import FEATURE_LABELS, FEATURES
+from tuiplay.engine.trainer import Session
+from tuiplay.ui.palette import palette_for, resolve_color_mode
+from tuiplay.ui.screens.edit_node import BIAS, EditNodeScreen, Parameter
+from tuiplay.ui.screens.help import HelpScreen
+from tuiplay.ui.widgets.boundary import Y_AXIS_WIDTH, Boundary
+from tuiplay.ui.widgets.controls import ControlsPanel
+from tuiplay.ui.widgets.inspector import Inspector, NodeReport
+from tuiplay.ui.widgets.losses import LossPanel, LossReport
+from tuiplay.ui.widgets.network import (
+    Cursor,
+    NetworkPicture,
+    NetworkView,
+    layout_for,
+    plan_layout,
+)
+from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
+from tuiplay.ui.widgets.status import Status, StatusBar
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+TRAINING_SHARE = 0.6  # of each frame spent training; the rest draws and reads keys
+MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
+LEFT_WIDTH = 24  # the controls and inspector column
+LOSS_HEIGHT = 5  # three lines and a border
+BORDER = 2
+BOUNDARY_CHROME = (Y_AXIS_WIDTH + BORDER, 2 + BORDER)  # cells around the field: axes, caption
+MIN_RESOLUTION = 20  # boundary pixels per side when the network needs all the room
+WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and feature names
+INSPECTOR_MIN_HEIGHT = 7
+
+QUICK_KEYS = """\
+[b]space[/] play  [b]s[/] step
+[b]r[/] reset  [b]g[/] new data
+[b]←→↑↓[/] pick a neuron
+[b]+ -[/] neurons [b]> <[/] layers
+[b]1-7[/] features [b]d[/] dataset
+[b]l L[/] learning rate
+[b]e[/] edit  [b]tab[/] panels
+[b]?[/] keys  [b]^p[/] commands"""
+RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
+
+
+@dataclass(frozen=True)
+class Key:
+    """One line of the help screen and the bindings behind it."""
+
+    keys: str
+    description: str
+    bindings: tuple[Binding, ...]
+
+
+def _key(keys: str, description: str, *bindings: Binding) -> Key:
+    return Key(keys, description, bindings)
+
+
+def _hidden(key: str, action: str, description: str) -> Binding:
+    return Binding(key, action, description, show=False)
+
+
+def _setting_keys(setting: Setting, up: str, down: str, noun: str) -> Key:
+    return _key(
+        f"{up} {down}",
+        f"{noun} up / down" if not setting.wraps else f"next / previous {noun}",
+        _hidden(up, f"setting('{setting.name}', 1)", f"Next {noun}"),
+        _hidden(down, f"setting('{setting.name}', -1)", f"Previous {noun}"),
+    )
+
+
+KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
+    (
+        "Training",
+        (
+            _key("space", "play / pause", Binding("space", "toggle_play", "Play")),
+            _key("s", "step one epoch (pauses first)", Binding("s", "step", "Step")),
+            _key("r", "reset the network: new weights, same data", Binding("r", "reset", "Reset")),
+            _key("g", "regenerate the data: new seed", Binding("g", "regenerate", "New data")),
+        ),
+    ),
+    (
+        "Network",
+        (
+            _key(
+                "← →",
+                "cursor to the previous / next layer",
+                _hidden("left", "move(-1, 0)", "Previous layer"),
+                _hidden("right", "move(1, 0)", "Next layer"),
+            ),
+            _key(
+                "↑ ↓",
+                "cursor to the previous / next neuron",
+                _hidden("up", "move(0, -1)", "Previous neuron"),
+                _hidden("down", "move(0, 1)", "Next neuron"),
+            ),
+            _key("esc", "cursor back to the output", _hidden("escape", "home", "Back to output")),
+            _key(
+                "+ -",
+                "add / remove a neuron in the selected hidden layer (1 to 8)",
+                _hidden("+", "neurons(1)", "Add a neuron"),
+                _hidden("-", "neurons(-1)", "Remove a neuron"),
+            ),
+            _key(
+                "> <",
+                "add a hidden layer after the selected one (2 neurons) / remove "
+                "the selected layer (0 to 6)",
+                _hidden(">", "add_layer", "Add a hidden layer"),
+                _hidden("<", "remove_layer", "Remove a hidden layer"),
+            ),
+            _key(
+                "1-7",
+                "toggle the features x, y, x², y², xy, sin x, sin y",
+                *(
+                    _hidden(
+                        str(i + 1), f"toggle_feature({i})", f"Toggle feature {FEATURE_LABELS[name]}"
+                    )
+                    for i, name in enumerate(FEATURES)
+                ),
+            ),
+            _key(
+                "e",
+                "edit the selected neuron's bias and weights",
+                Binding("e", "edit_node", "Edit"),
+            ),
+        ),
+    ),
+    (
+        "Settings (or Tab to the controls panel: ↑ ↓ choose, ← → change)",
+        (
+            _setting_keys(SETTINGS_BY_NAME["dataset"], "d", "D", "dataset"),
+            _key(
+                "c",
+                "problem type: classification / regression",
+                _hidden("c", "setting('problem', 1)", "Switch problem type"),
+            ),
+            _setting_keys(SETTINGS_BY_NAME["noise"], "n", "N", "noise"),
+            _setting_keys(SETTINGS_BY_NAME["train_ratio"], "o", "O", "ratio of training data"),
+            _setting_keys(SETTINGS_BY_NAME["batch_size"], "b", "B", "batch size"),
+            _setting_keys(SETTINGS_BY_NAME["learning_rate"], "l", "L", "learning rate"),
+            _setting_keys(SETTINGS_BY_NAME["activation"], "a", "A", "activation"),
+            _setting_keys(SETTINGS_BY_NAME["regularization"], "p", "P", "regularization"),
+            _setting_keys(SETTINGS_BY_NAME["regularization_rate"], "]", "[", "regularization rate"),
+            _key(
+                "t",
+                "show / hide the test data",
+                _hidden("t", "toggle('show_test_data')", "Show/hide test data"),
+            ),
+            _key(
+                "z",
+                "discretize the output (threshold at 0)",
+                _hidden("z", "toggle('discretize')", "Discretize output"),
+            ),
+        ),
+    ),
+    (
+        "App",
+        (
+            _key("tab", "focus the next panel (network, controls)"),
+            _key("?", "this help", Binding("question_mark", "help", "Help")),
+            _key("ctrl+p", "command palette: every action and every setting"),
+            _key("q ctrl+q", "quit", Binding("q", "quit", "Quit")),
+        ),
+    ),
+)
+
+
+def _all_bindings() -> list[Binding]:
+    return [binding for _, keys in KEY_SECTIONS for key in keys for binding in key.bindings]
+
+
+def format_size_message(width: int, height: int) -> str:
+    return (
+        f"tuiplay needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
+        f"this one is {width}×{height}: make it larger"
+    )
+
+
+class TuiplayApp(App[None]):
+    """The Playground: one Session, drawn and steered from the keyboard."""
+
+    CSS_PATH = "tuiplay.tcss"
+    TITLE = "tuiplay"
+    AUTO_FOCUS = "#network"
+    BINDINGS = _all_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self, config: Config, *, paused: bool = False, colors: str = "auto", fps: int = 20
+    ) -> None:
+        mode = resolve_color_mode(os.environ, colors)
+        super().__init__(ansi_color=mode == "16")
+        self.session = Session(config)
+        self.palette = palette_for(mode)
+        self.fps = fps
+        self.playing = not paused
+        self.cursor = self._output_cursor()
+        self._grid_size = 0
+        self._feature_grids: np.ndarray | None = None
+        self._rate_samples: deque[tuple[float, int]] = deque()
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="body"):
+            yield StatusBar(id="status")
+            with Horizontal(id="panels"):
+                with Vertical(id="left"):
+                    yield ControlsPanel(self.session.config, id="controls")
+                    yield Static(Content.from_markup(QUICK_KEYS), id="keys")
+                with Vertical(id="middle"):
+                    yield NetworkView(self.palette, id="network")
+                    yield Inspector(id="inspector")
+                with Vertical(id="right"):
+                    yield Boundary(self.palette.mode, id="boundary")
+                    yield LossPanel(id="losses")
+            yield Footer()
+        yield Static("", id="too-small")
+
+    def on_mount(self) -> None:
+        self.query_one("#controls").border_title = "Controls"
+        self.query_one("#inspector").border_title = "Neuron"
+        self.query_one("#network").border_title = "Network"
+        self.query_one("#boundary").border_title = "Decision boundary"
+        self.query_one("#losses").border_title = "Loss"
+        self.query_one("#keys").border_title = "Keys"
+        self._fit_panels()
+        self.set_interval(1 / self.fps, self._tick)
+        self.call_after_refresh(self._draw)
+
+    def on_resize(self, event: Resize) -> None:
+        width, height = event.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        if too_small:
+            self.query_one("#too-small", Static).update(format_size_message(width, height))
+        else:
+            self._fit_panels()
+
+    def _fit_panels(self) -> None:
+        """Share the width: the network keeps readable thumbnails, the boundary gets the rest.
+
+        The boundary is square in pixels, so its side is also bounded by the height left
+        above the loss panel.
+        """
+        width, height = self.size
+        panels_height = height - 2  # below the status line, above the key hints
+        chrome_x, chrome_y = BOUNDARY_CHROME
+        layer_sizes = self.session.network.layer_sizes
+        thumb, labels = (4, True) if width >= WIDE else (2, False)
+        network_width = layout_for(layer_sizes, thumb, labels).width + BORDER
+        by_width = width - LEFT_WIDTH - network_width - chrome_x
+        by_height = 2 * (panels_height - LOSS_HEIGHT - chrome_y)
+        resolution = max(min(by_width, by_height), MIN_RESOLUTION) // 2 * 2
+        right_width = resolution + chrome_x
+        self.query_one("#right").styles.width = right_width
+        self.query_one(Boundary).styles.height = resolution // 2 + chrome_y
+        # The network panel is as tall as its picture; the inspector takes the rest.
+        room = Size(
+            width - LEFT_WIDTH - right_width - BORDER,
+            panels_height - INSPECTOR_MIN_HEIGHT - BORDER,
+        )
+        network = plan_layout(layer_sizes, room)
+        scrollbar = 1 if network.width > room.width else 0
+        self.query_one(NetworkView).styles.height = network.height + BORDER + scrollbar
+
+    @on(Boundary.GridSizeChanged)
+    def _boundary_resized(self) -> None:
+        self._draw()
+
+    # The training clock
+
+    def _tick(self) -> None:
+        if not self.playing:
+            return
+        self._train(TRAINING_SHARE / self.fps)
+        if self.session.diverged:
+            self.playing = False
+        self._draw()
+
+    def _train(self, budget: float) -> None:
+        """Train whole epochs until `budget` seconds are spent (at least one epoch)."""
+        start = time.perf_counter()
+        chunk = 1
+        trained = 0
+        while True:
+            ran = self.session.step_epochs(chunk)
+            trained += ran
+            if ran < chunk or self.session.diverged:
+                return
+            elapsed = time.perf_counter() - start
+            per_epoch = elapsed / trained
+            chunk = int((budget - elapsed) / per_epoch * 0.8)
+            if chunk < 1:
+                return
+
+    def _epochs_per_second(self) -> float | None:
+        now = time.perf_counter()
+        samples = self._rate_samples
+        samples.append((now, self.session.epoch))
+        while samples and now - samples[0][0] > RATE_WINDOW:
+            samples.popleft()
+        if len(samples) < 2 or samples[-1][0] - samples[0][0] < 0.2:
+            return None
+        (t0, e0), (t1, e1) = samples[0], samples[-1]
+        return (e1 - e0) / (t1 - t0)
+
+    # Drawing: one grid pass per frame feeds everything
+
+    def _draw(self) -> None:
+        if self.has_class("-too-small"):
+            return
+        session = self.session
+        boundary = self.query_one(Boundary)
+        size = max(boundary.grid_size, MIN_GRID)
+        if size != self._grid_size:
+            self._grid_size = size
+            self._feature_grids = np.stack([session.feature_grid(f, size) for f in FEATURES])
+        grids = session.node_outputs_on_grid(size)
+        boundary.show(self._selected_grid(grids), session, self._caption())
+        self.query_one(NetworkView).show(
+            NetworkPicture(
+                features_on=session.config.features,
+                feature_grids=self._feature_grids,
+                node_grids=grids[1:],
+                weights=session.network.weights,
+                biases=session.network.biases,
+                dead=session.network.dead,
+                cursor=self.cursor,
+            )
+        )
+        self.query_one(Inspector).show(self._node_report())
+        history = session.history
+        self.query_one(LossPanel).show(
+            LossReport(
+                train_loss=session.train_loss,
+                test_loss=session.test_loss,
+                train_accuracy=session.train_accuracy,
+                test_accuracy=session.accuracy,
+                train_history=history.train,
+                test_history=history.test,
+            )
+        )
+        self.query_one(ControlsPanel).show(session.config)
+        self._show_status()
+
+    @property
+    def state(self) -> str:
+        """ "playing", "paused" or "diverged", as the status line says."""
+        if self.session.diverged:
+            return "diverged"
+        return "playing" if self.playing else "paused"
+
+    def _show_status(self) -> None:
+        session = self.session
+        config = session.config
+        self.query_one(StatusBar).show(
+            Status(
+                epoch=session.epoch,
+                state=self.state,
+                epochs_per_second=self._epochs_per_second() if self.playing else None,
+                summary=f"{config.active_dataset} · {config.problem} · seed {config.seed}",
+            )
+        )
+
+    def _selected_grid(self, grids: list[np.ndarray]) -> np.ndarray:
+        column, node = self.cursor.column, self.cursor.node
+        if column == 0:
+            return self._feature_grids[node]
+        return grids[column][node]
+
+    def _caption(self) -> str:
+        column, node = self.cursor.column, self.cursor.node
+        if column == self._output_column():
+            return "output"
+        if column == 0:
+            return f"feature {FEATURE_LABELS[FEATURES[node]]} (esc: output)"
+        return f"layer {column}, neuron {node + 1} (esc: output)"
+
+    def _node_report(self) -> NodeReport:
+        column, node = self.cursor.column, self.cursor.node
+        config = self.session.config
+        if column == 0:
+            name = FEATURES[node]
+            state = "on" if name in config.features else f"off (key {node + 1})"
+            return NodeReport(f"feature {FEATURE_LABELS[name]}", state, None, (), False)
+        network = self.session.network
+        layer = column - 1
+        is_output = column == self._output_column()
+        activation = config.output_activation if is_output else config.activation
+        title = "output" if is_output else f"layer {column}, neuron {node + 1}"
+        weights = tuple(
+            (name, float(w), bool(dead))
+            for name, w, dead in zip(
+                self._source_names(column),
+                network.weights[layer][node],
+                network.dead[layer][node],
+                strict=True,
+            )
+        )
+        bias = float(network.biases[layer][node])
+        return NodeReport(title, activation, bias, weights, True)
+
+    def _source_names(self, column: int) -> list[str]:
+        if column == 1:
+            return [FEATURE_LABELS[f] for f in self.session.config.features]
+        count = self.session.network.layer_sizes[column - 1]
+        return [f"L{column - 1}·{i + 1}" for i in range(count)]
+
+    # The cursor
+
+    def _output_column(self) -> int:
+        return len(self.session.config.network_shape) + 1
+
+    def _output_cursor(self) -> Cursor:
+        return Cursor(self._output_column(), 0)
+
+    def _column_size(self, column: int) -> int:
+        if column == 0:
+            return len(FEATURES)
+        return self.session.network.layer_sizes[column]
+
+    def _place_cursor(self, column: int, node: int) -> None:
+        column = min(max(column, 0), self._output_column())
+        node = min(max(node, 0), self._column_size(column) - 1)
+        self.cursor = Cursor(column, node)
+        self.query_one(NetworkView).scroll_to_cursor()
+
+    def _selected_hidden_layer(self) -> int | None:
+        """The hidden layer (0-based) that + and - act on: the cursor's, or the nearest."""
+        hidden = len(self.session.config.network_shape)
+        if hidden == 0:
+            return None
+        return min(max(self.cursor.column - 1, 0), hidden - 1)
+
+    def action_move(self, columns: int, nodes: int) -> None:
+        self._place_cursor(self.cursor.column + columns, self.cursor.node + nodes)
+        self._draw()
+
+    def action_home(self) -> None:
+        self.query_one(NetworkView).focus()
+        self._place_cursor(self._output_column(), 0)
+        self._draw()
+
+    # Training controls
+
+    def action_toggle_play(self) -> None:
+        if self.session.diverged:
+            self.notify("diverged: lower the learning rate (l/L) or reset (r)", severity="warning")
+            return
+        self.playing = not self.playing
+        self._rate_samples.clear()
+        self._draw()
+
+    def action_step(self) -> None:
+        self.playing = False
+        self.session.step_epochs(1)
+        self._draw()
+
+    def action_reset(self) -> None:
+        self.session.reset()
+        self._draw()
+
+    def action_regenerate(self) -> None:
+        self.session.regenerate()
+        self._draw()
+
+    # Changing the configuration
+
+    def _change(self, **changes: object) -> bool:
+        """Apply config changes through the session (PLAYGROUND.md §7); False if refused."""
+        try:
+            config = self.session.config.replace(**changes)
+        except ConfigError as error:
+            self.notify(str(error), severity="warning")
+            return False
+        self.session.apply(config)
+        self._fit_panels()
+        return True
+
+    def action_setting(self, name: str, direction: int) -> None:
+        setting = SETTINGS_BY_NAME[name]
+        config = self.session.config
+        value = setting.stepped(config, direction)
+        if value is None:
+            end = "highest" if direction > 0 else "lowest"
+            self.notify(
+                f"{setting.label} is already at its {end} value, {setting.value_text(config)}"
+            )
+            return
+        self._set(setting, value)
+
+    def _set(self, setting: Setting, value: object) -> None:
+        config = self.session.config
+        if self._change(**setting.changes(config, value)):
+            self._place_cursor(self.cursor.column, self.cursor.node)
+            self._draw()
+
+    def action_toggle(self, field: str) -> None:
+        if self._change(**{field: not getattr(self.session.config, field)}):
+            self._draw()
+
+    def action_toggle_feature(self, index: int) -> None:
+        name = FEATURES[index]
+        features = set(self.session.config.features) ^ {name}
+        if self._change(features=tuple(f for f in FEATURES if f in features)):
+            self._draw()
+
+    def action_neurons(self, delta: int) -> None:
+        layer = self._selected_hidden_layer()
+        if layer is None:
+            self.notify("there is no hidden layer: add one with >")
+            return
+        shape = list(self.session.config.network_shape)
+        count = shape[layer] + delta
+        if not self.session.config.large_network and not 1 <= count <= MAX_NEURONS:
+            limit = "most" if delta > 0 else "least"
+            self.notify(
+                f"layer {layer + 1} has {shape[layer]} neurons, the {limit} allowed (1 to "
+                f"{MAX_NEURONS}){'; remove the layer with <' if delta < 0 else ''}"
+            )
+            return
+        shape[layer] = count
+        self._change_shape(shape, self.cursor.column)
+
+    def action_add_layer(self) -> None:
+        shape = list(self.session.config.network_shape)
+        if not self.session.config.large_network and len(shape) >= MAX_HIDDEN_LAYERS:
+            self.notify(f"the network has {len(shape)} hidden layers, the most allowed")
+            return
+        position = min(self.cursor.column, len(shape))  # after the cursor's layer
+        shape.insert(position, NEW_LAYER_NEURONS)
+        on_output = self.cursor.column == self._output_column()
+        self._change_shape(shape, self.cursor.column + on_output)
+
+    def action_remove_layer(self) -> None:
+        layer = self._selected_hidden_layer()
+        if layer is None:
+            self.notify("there is no hidden layer to remove")
+            return
+        shape = list(self.session.config.network_shape)
+        del shape[layer]
+        on_output = self.cursor.column == self._output_column()
+        self._change_shape(shape, self.cursor.column - on_output)
+
+    def _change_shape(self, shape: list[int], cursor_column: int) -> None:
+        if self._change(network_shape=tuple(shape)):
+            self._place_cursor(cursor_column, self.cursor.node)
+            self._draw()
+
+    # Editing a neuron
+
+    def action_edit_node(self) -> None:
+        column, node = self.cursor.column, self.cursor.node
+        if column == 0:
+            self.notify("an input feature has no bias or weights: move the cursor right (→)")
+            return
+        network = self.session.network
+        layer = column - 1
+        parameters = [Parameter(BIAS, "bias", float(network.biases[layer][node]))]
+        parameters += [
+            Parameter(source, f"weight from {name}", float(network.weights[layer][node][source]))
+            for source, name in enumerate(self._source_names(column))
+        ]
+        was_playing, self.playing = self.playing, False
+        title = (
+            "output" if column == self._output_column() else f"layer {column}, neuron {node + 1}"
+        )
+        self.push_screen(
+            EditNodeScreen(title, parameters),
+            partial(self._apply_edit, layer, node, was_playing),
+        )
+
+    def _apply_edit(
+        self, layer: int, node: int, was_playing: bool, changes: dict[int, float] | None
+    ) -> None:
+        for key, value in (changes or {}).items():
+            if key == BIAS:
+                self.session.set_bias(layer, node, value)
+            else:
+                self.session.set_weight(layer, node, key, value)
+        self.playing = was_playing
+        self._draw()
+
+    # Help and the command palette
+
+    def action_help(self) -> None:
+        sections = [
+            (title, [(key.keys, key.description) for key in keys]) for title, keys in KEY_SECTIONS
+        ]
+        self.push_screen(HelpScreen(sections, self.palette))
+
+    @on(ControlsPanel.Step)
+    def _step_from_controls(self, message: ControlsPanel.Step) -> None:
+        name, direction = message.name, message.direction
+        if name in SETTINGS_BY_NAME:
+            self.action_setting(name, direction)
+        elif name == "layers":
+            self.action_add_layer() if direction > 0 else self.action_remove_layer()
+        elif name == "neurons":
+            self.action_neurons(direction)
+        elif name in ("show_test_data", "discretize"):
+            self.action_toggle(name)
+        else:
+            self.notify("toggle the features with the keys 1 to 7")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for _, keys in KEY_SECTIONS:
+            for key in keys:
+                for binding in key.bindings:
+                    yield SystemCommand(
+                        binding.description,
+                        f"{key.description} (key {binding.key_display or key.keys})",
+                        partial(self.run_action, binding.action),
+                    )
+        config = self.session.config
+        for setting in SETTINGS:
+            for value in setting.choices(config):
+                yield SystemCommand(
+                    f"Set {setting.label} to {setting.text(value)}",
+                    f"currently {setting.value_text(config)}",
+                    partial(self._set, setting, value),
+                    discover=False,
+                )
+
+
+def run_app(config: Config, *, paused: bool, colors: str, fps: int) -> None:
+    """Run the app until the user quits."""
+    TuiplayApp(config, paused=paused, colors=colors, fps=fps).run()

@@ -1,0 +1,330 @@
+"""The network panel: features, hidden layers and output as live thumbnails, with the weights.
+
+Columns, left to right: the seven input features (the enabled ones highlighted, each with
+its key 1-7), one column per hidden layer, and the output. Every node is a half-block
+thumbnail of its output over the plane. In front of each node sits a bar per incoming
+weight (in the order of the previous column's nodes, numbered in the header) and one for
+its bias: blue is positive, orange negative, and the bar grows one eighth each time |w|
+doubles from 0.05. A dead weight (L1 set it to 0 for good) is a dim `×`.
+
+The whole picture is kept as one Strip per line; each frame the lines are rebuilt and only
+those that differ are repainted, so a paused or converged network sends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tuiplay.engine.features import FEATURE_LABELS, FEATURES
+from tuiplay.ui.palette import N_SHADES, NAN_INDEX, Palette, shade_indices
+from tuiplay.ui.widgets.halfblock import half_block_strip
+
+THUMB_SIZES = (8, 6, 4, 2)  # thumbnail width in cells = height in pixels, largest first
+BAR_GLYPHS = "▁▂▃▄▅▆▇█"
+BAR_THRESHOLDS = 0.05 * 2.0 ** np.arange(len(BAR_GLYPHS))  # |w| at which each bar starts
+FEATURE_LABEL_WIDTH = 2 + max(len(label) for label in FEATURE_LABELS.values())
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The selected node: column 0 is the features, then hidden layers, then the output."""
+
+    column: int
+    node: int
+
+
+@dataclass(frozen=True)
+class NetworkPicture:
+    """What the panel draws, read from the session once per frame."""
+
+    features_on: tuple[str, ...]
+    feature_grids: np.ndarray  # (7, S, S): every feature over the plane, enabled or not
+    node_grids: list[np.ndarray]  # node_outputs_on_grid()[1:]: per layer (n, S, S)
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    dead: list[np.ndarray]
+    cursor: Cursor
+
+
+@dataclass(frozen=True)
+class Column:
+    """Where a column sits. A layer column is: gap, weight bars, bias, cursor mark, thumbnail.
+
+    The features column is: cursor mark, thumbnail, gap, label.
+    """
+
+    x: int
+    inputs: int  # weight bars per node (0 for the features column)
+    nodes: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    thumb: int  # thumbnail width in cells and height in pixels
+    labels: bool  # feature names beside their thumbnails, or just their keys 1-7
+    slot: int  # lines per node
+    columns: tuple[Column, ...]
+    width: int
+    height: int
+
+    @property
+    def thumb_rows(self) -> int:
+        return max(self.thumb // 2, 1)
+
+    @property
+    def label_row(self) -> int:
+        """The row of a node's thumbnail that carries its bars, bias, mark and label."""
+        return (self.thumb_rows - 1) // 2
+
+    def node_line(self, node: int, row: int = 0) -> int:
+        """The widget line of `row` of a node's thumbnail (line 0 is the header)."""
+        return 1 + node * self.slot + row
+
+
+def plan_layout(layer_sizes: list[int], size: Size) -> Layout:
+    """The largest thumbnails that fit the panel; if none fit the width, the panel scrolls."""
+    candidates = [layout_for(layer_sizes, thumb) for thumb in THUMB_SIZES]
+    candidates.append(layout_for(layer_sizes, THUMB_SIZES[-1], labels=False))
+    for layout in candidates:
+        if layout.height <= size.height and layout.width <= size.width:
+            return layout
+    for layout in candidates:
+        if layout.height <= size.height:
+            return layout
+    return candidates[-1]
+
+
+def layout_for(layer_sizes: list[int], thumb: int, labels: bool = True) -> Layout:
+    """The layout of a network of `layer_sizes` with thumbnails `thumb` cells wide."""
+    node_counts = [len(FEATURES), *layer_sizes[1:]]
+    inputs = [0, *layer_sizes[:-1]]
+    rows = max(thumb // 2, 1)
+    slot = rows + 1 if rows > 1 else rows
+    columns = []
+    x = 0
+    for index, (nodes, n_in) in enumerate(zip(node_counts, inputs, strict=True)):
+        if index == 0:
+            width = 1 + thumb + 1 + (FEATURE_LABEL_WIDTH if labels else 1)
+        else:
+            width = 1 + n_in + 1 + 1 + thumb
+        columns.append(Column(x, n_in if index else 0, nodes, width))
+        x += width
+    height = 1 + max(node_counts) * slot
+    return Layout(thumb, labels, slot, tuple(columns), x, height)
+
+
+def block_average(grids: np.ndarray, pixels: int) -> np.ndarray:
+    """(n, S, S) values -> (n, pixels, pixels) means over near-equal square blocks."""
+    size = grids.shape[-1]
+    starts = (np.arange(pixels) * size) // pixels
+    counts = np.diff(np.append(starts, size))
+    sums = np.add.reduceat(np.add.reduceat(grids, starts, axis=-1), starts, axis=-2)
+    return sums / np.outer(counts, counts)
+
+
+def bar_level(value: float) -> int:
+    """0 for |w| below 0.05, then one more eighth each time |w| doubles (8 from 6.4 up)."""
+    return int(np.searchsorted(BAR_THRESHOLDS, abs(value), side="right"))
+
+
+class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
+    """The network, drawn with the Line API. Arrow keys are the app's: they move the cursor."""
+
+    COMPONENT_CLASSES = {
+        "network--header",
+        "network--header-selected",
+        "network--cursor",
+        "network--feature-on",
+        "network--feature-off",
+        "network--weak",
+    }
+
+    def __init__(self, palette: Palette, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._palette = palette
+        self._picture: NetworkPicture | None = None
+        self._layout: Layout | None = None
+        self._lines: list[Strip] = []
+
+    @property
+    def layout_plan(self) -> Layout | None:
+        return self._layout
+
+    def show(self, picture: NetworkPicture) -> None:
+        """Draw a new frame, repainting only the lines that changed."""
+        self._picture = picture
+        self._rebuild(force=False)
+
+    def on_resize(self) -> None:
+        self._rebuild(force=True)
+
+    def scroll_to_cursor(self) -> None:
+        if self._layout is None or self._picture is None:
+            return
+        cursor = self._picture.cursor
+        column = self._layout.columns[min(cursor.column, len(self._layout.columns) - 1)]
+        line = self._layout.node_line(cursor.node)
+        region = Region(column.x, line, column.width, self._layout.thumb_rows)
+        self.scroll_to_region(region, animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = y + scroll_y
+        width = self.size.width
+        if 0 <= line < len(self._lines):
+            return self._lines[line].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return Strip.blank(width, self.rich_style)
+
+    # Building the picture
+
+    def _rebuild(self, *, force: bool) -> None:
+        picture = self._picture
+        if picture is None or not self.size.width:
+            return
+        layer_sizes = [len(picture.features_on), *(g.shape[0] for g in picture.node_grids)]
+        layout = plan_layout(layer_sizes, self.scrollable_content_region.size)
+        if layout != self._layout:
+            self._layout = layout
+            self.virtual_size = Size(layout.width, layout.height)
+            force = True
+        lines = self._draw(picture, layout)
+        if force or len(lines) != len(self._lines):
+            self._lines = lines
+            self.refresh()
+            return
+        old, self._lines = self._lines, lines
+        for y, (before, after) in enumerate(zip(old, lines, strict=True)):
+            if before != after:
+                self.refresh_lines(y)
+
+    def _draw(self, picture: NetworkPicture, layout: Layout) -> list[Strip]:
+        rows: list[list[Strip]] = [[] for _ in range(layout.height)]
+        self._draw_features(picture, layout, rows)
+        for index, grids in enumerate(picture.node_grids, start=1):
+            self._draw_layer(picture, layout, index, grids, rows)
+        base = self.rich_style
+        return [
+            Strip.join(parts).extend_cell_length(layout.width).apply_style(base) for parts in rows
+        ]
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"network--{name}", partial=True)
+
+    def _text(self, text: str, style: str | None = None) -> Strip:
+        return Strip([Segment(text, self._style(style) if style else None)])
+
+    def _header(self, text: str, width: int, selected: bool) -> Strip:
+        return self._text(text[:width].center(width), "header-selected" if selected else "header")
+
+    def _mark(self, selected: bool) -> Strip:
+        return self._text("▶" if selected else " ", "cursor")
+
+    def _draw_features(self, picture: NetworkPicture, layout: Layout, rows) -> None:
+        column = layout.columns[0]
+        title = "features" if column.width > len("features") else "in"
+        rows[0].append(self._header(title, column.width, picture.cursor.column == 0))
+        thumbs = self._shades(picture.feature_grids, layout.thumb)
+        label_width = column.width - layout.thumb - 2
+        for node, name in enumerate(FEATURES):
+            label = f"{node + 1} {FEATURE_LABELS[name]}"[:label_width].ljust(label_width)
+            label_style = "feature-on" if name in picture.features_on else "feature-off"
+            selected = picture.cursor == Cursor(0, node)
+            for row in range(layout.slot):
+                line = rows[layout.node_line(node, row)]
+                if row >= layout.thumb_rows:
+                    line.append(Strip.blank(column.width))
+                elif row == layout.label_row:
+                    line += [
+                        self._mark(selected),
+                        self._thumbnail(thumbs[node], row),
+                        self._text(" "),
+                        self._text(label, label_style),
+                    ]
+                else:
+                    line += [
+                        self._text(" "),
+                        self._thumbnail(thumbs[node], row),
+                        Strip.blank(1 + label_width),
+                    ]
+        self._pad_column(rows, layout, column)
+
+    def _draw_layer(self, picture, layout: Layout, index: int, grids, rows) -> None:
+        column = layout.columns[index]
+        is_output = index == len(layout.columns) - 1
+        thumbs = self._shades(grids, layout.thumb)
+        weights = picture.weights[index - 1]
+        biases = picture.biases[index - 1]
+        dead = picture.dead[index - 1]
+        sources = "".join(str((i + 1) % 10) for i in range(column.inputs))
+        title = "out" if is_output else f"L{index}"
+        rows[0] += [
+            self._text(f" {sources}b", "header"),
+            self._header(title, layout.thumb + 1, picture.cursor.column == index),
+        ]
+        for node in range(column.nodes):
+            selected = picture.cursor == Cursor(index, node)
+            for row in range(layout.slot):
+                line = rows[layout.node_line(node, row)]
+                if row >= layout.thumb_rows:
+                    line.append(Strip.blank(column.width))
+                elif row == layout.label_row:
+                    line += [
+                        self._text(" "),
+                        Strip(
+                            [
+                                self._bar(w, d)
+                                for w, d in zip(weights[node], dead[node], strict=True)
+                            ]
+                        ),
+                        Strip([self._bias(biases[node])]),
+                        self._mark(selected),
+                        self._thumbnail(thumbs[node], row),
+                    ]
+                else:
+                    line += [Strip.blank(column.inputs + 3), self._thumbnail(thumbs[node], row)]
+        self._pad_column(rows, layout, column)
+
+    def _pad_column(self, rows, layout: Layout, column: Column) -> None:
+        """Blank lines below a column's last node, so later columns stay aligned."""
+        for line in range(layout.node_line(column.nodes), layout.height):
+            rows[line].append(Strip.blank(column.width))
+
+    def _bar(self, value: float, dead: bool) -> Segment:
+        """A weight: a bar whose height is its magnitude and whose colour is its sign."""
+        if dead:
+            return Segment("×", self._style("weak"))
+        if not np.isfinite(value):
+            return Segment("?", Style(color=self._palette.colors[NAN_INDEX]))
+        level = bar_level(value)
+        if level == 0:
+            return Segment("·", self._style("weak"))
+        glyph = BAR_GLYPHS[level - 1]
+        if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
+            return Segment(glyph, Style(reverse=value < 0))
+        color = self._palette.colors[N_SHADES - 1 if value > 0 else 0]
+        return Segment(glyph, Style(color=color))
+
+    def _bias(self, value: float) -> Segment:
+        """A bias: a square in the colour of its value, as the Playground draws it."""
+        shade = int(shade_indices(np.array([value]))[0])
+        if self._palette.mode == "mono":
+            glyph, style = self._palette.cell(shade, shade)
+            return Segment("■" if glyph == " " else glyph, style)
+        return Segment("■", Style(color=self._palette.colors[shade]))
+
+    def _thumbnail(self, shades: np.ndarray, row: int) -> Strip:
+        """One line of a node's thumbnail: two of its pixel rows."""
+        top = shades[2 * row]
+        bottom = shades[2 * row + 1]
+        return half_block_strip(top, bottom, self._palette.mode)
+
+    def _shades(self, grids: np.ndarray, pixels: int) -> np.ndarray:
+        return shade_indices(block_average(grids, pixels))
