@@ -55,6 +55,7 @@ class Frame:
     end: float  # time.monotonic() when its last byte was read
     size: int  # bytes, escape sequences included
     screen: Snapshot | None = None  # the screen after it, when snapshots are kept
+    data: bytes | None = None  # its bytes, when kept
 
 
 @dataclass
@@ -81,7 +82,7 @@ class PtyTerminal:
         columns: int,
         rows: int,
         env: dict[str, str | None],
-        keep_screens: bool = False,
+        keep_screens: bool = False,  # a snapshot and the bytes of every frame
     ) -> None:
         self.argv = list(argv)
         self.columns = columns
@@ -99,7 +100,7 @@ class PtyTerminal:
         # output): near the elapsed time means the screen is read late.
         self.busy_seconds = 0.0
         self._pending = b""  # an escape sequence split across reads
-        self._frame_bytes = 0
+        self._frame_data = bytearray()
         self._burst_open = False
         self._arrivals: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read_forever, daemon=True)
@@ -248,7 +249,7 @@ class PtyTerminal:
                 os.write(self.fd, answer)
 
     def _feed(self, data: bytes) -> None:
-        self._frame_bytes += len(data)
+        self._frame_data += data
         self.stream.feed(PYTE_UNKNOWN.sub(b"", data))
 
     def _end_burst(self, when: float) -> None:
@@ -258,8 +259,9 @@ class PtyTerminal:
 
     def _end_frame(self, when: float) -> None:
         screen = self.snapshot() if self.keep_screens else None
-        self.recording.frames.append(Frame(when, self._frame_bytes, screen))
-        self._frame_bytes = 0
+        data = bytes(self._frame_data) if self.keep_screens else None
+        self.recording.frames.append(Frame(when, len(self._frame_data), screen, data))
+        self._frame_data.clear()
 
     # What is on screen
 

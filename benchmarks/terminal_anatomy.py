@@ -1,0 +1,185 @@
+"""Where the app's terminal bytes go: which rows each frame rewrites, how many of the cells
+it writes had not changed, and what its SGR sequences look like. A diagnostic to explain
+the numbers of benchmarks/terminal.py.
+
+    python benchmarks/terminal_anatomy.py                  # scenario A at 120x40, 5 s
+    python benchmarks/terminal_anatomy.py --scenario D256 --size 80x24 --seconds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+import terminal
+import terminal_readout as readout
+from terminal_floor import diff_cost
+from terminal_pty import Frame, PtyTerminal, Snapshot
+from wcwidth import wcwidth
+
+TOKEN = re.compile(
+    r"(?P<csi>\x1b\[[0-?]*[ -/]*[@-~])|(?P<osc>\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))"
+    r"|(?P<esc>\x1b.)|(?P<newline>[\r\n])|(?P<text>[^\x1b\r\n]+)"
+)
+CURSOR_FINALS = "HfABCDGd"
+
+
+@dataclass
+class RowStats:
+    frames_written: int = 0
+    bytes: int = 0
+    cells_written: int = 0
+    cells_unchanged: int = 0  # written, yet equal to what was already there
+    first_column: int = 10_000
+    last_column: int = -1
+
+
+@dataclass
+class Anatomy:
+    frames: int = 0
+    bytes_by_kind: Counter = field(default_factory=Counter)
+    sgr_sequences: Counter = field(default_factory=Counter)
+    cells_changed: int = 0
+    floor_bytes: int = 0
+    rows: dict[int, RowStats] = field(default_factory=dict)
+
+
+def move_cursor(sequence: str, row: int, column: int) -> tuple[int, int]:
+    final, numbers = sequence[-1], sequence[2:-1].split(";")
+    values = [int(n) if n.isdigit() else 0 for n in numbers]
+    first = values[0] or 1
+    if final in "Hf":
+        second = values[1] if len(values) > 1 and values[1] else 1
+        return first - 1, second - 1
+    steps = {"A": (-first, 0), "B": (first, 0), "C": (0, first), "D": (0, -first)}
+    if final in steps:
+        return row + steps[final][0], column + steps[final][1]
+    if final == "G":
+        return row, first - 1
+    return first - 1, column  # "d": line position absolute
+
+
+def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool) -> None:
+    assert frame.data is not None and frame.screen is not None
+    after = frame.screen
+    anatomy.frames += 1
+    anatomy.floor_bytes += diff_cost(before, after, truecolor)
+    anatomy.cells_changed += sum(
+        old != new
+        for old_line, new_line in zip(before, after)
+        for old, new in zip(old_line, new_line)
+    )
+    row = column = 0
+    rows_written: set[int] = set()
+    for token in TOKEN.finditer(frame.data.decode("utf-8", "replace")):
+        kind, piece = token.lastgroup, token.group()
+        size = len(piece.encode())
+        if kind == "csi" and piece.endswith("m"):
+            kind = "SGR"
+            anatomy.sgr_sequences[piece] += 1
+        elif kind == "csi" and piece[-1] in CURSOR_FINALS:
+            kind = "cursor move"
+            row, column = move_cursor(piece, row, column)
+        elif kind == "newline":
+            row, column = (row + 1, column) if piece == "\n" else (row, 0)
+        anatomy.bytes_by_kind[kind] += size
+        if not 0 <= row < len(after):
+            continue
+        stats = anatomy.rows.setdefault(row, RowStats())
+        stats.bytes += size
+        if kind != "text":
+            continue
+        rows_written.add(row)
+        for character in piece:
+            if column < len(after[row]):
+                stats.cells_written += 1
+                stats.cells_unchanged += before[row][column] == after[row][column]
+                stats.first_column = min(stats.first_column, column)
+                stats.last_column = max(stats.last_column, column)
+            column += max(wcwidth(character), 1)
+    for written in rows_written:
+        anatomy.rows[written].frames_written += 1
+
+
+def report(anatomy: Anatomy) -> str:
+    frames = max(anatomy.frames, 1)
+    total = sum(anatomy.bytes_by_kind.values())
+    written = sum(r.cells_written for r in anatomy.rows.values())
+    unchanged = sum(r.cells_unchanged for r in anatomy.rows.values())
+    lines = [
+        f"frames analysed: {anatomy.frames}; bytes/frame {total / frames:,.0f}; "
+        f"cell-diff floor/frame {anatomy.floor_bytes / frames:,.0f} "
+        f"(x{total / max(anatomy.floor_bytes, 1):.1f})",
+        f"cells written/frame {written / frames:,.0f}, of which unchanged "
+        f"{unchanged / max(written, 1):.0%}; cells that changed/frame "
+        f"{anatomy.cells_changed / frames:,.0f}",
+        "bytes by kind: "
+        + ", ".join(
+            f"{kind} {size / max(total, 1):.0%}"
+            for kind, size in anatomy.bytes_by_kind.most_common()
+        ),
+        "",
+        "row  written in % of frames  bytes/frame  cells written/frame  unchanged  columns",
+    ]
+    for row in sorted(anatomy.rows):
+        stats = anatomy.rows[row]
+        if not stats.cells_written:
+            continue
+        lines.append(
+            f"{row:>3}  {stats.frames_written / frames:>22.0%}  {stats.bytes / frames:>11,.0f}  "
+            f"{stats.cells_written / frames:>19,.1f}  "
+            f"{stats.cells_unchanged / stats.cells_written:>9.0%}  "
+            f"{stats.first_column}-{stats.last_column}"
+        )
+    sgr_count = sum(anatomy.sgr_sequences.values())
+    sgr_bytes = anatomy.bytes_by_kind["SGR"]
+    lines += [
+        "",
+        f"SGR sequences: {sgr_count / frames:,.0f}/frame, {sgr_bytes / max(sgr_count, 1):.1f} "
+        "bytes each on average; the most frequent:",
+    ]
+    for sequence, count in anatomy.sgr_sequences.most_common(10):
+        lines.append(f"  {count / frames:>8,.1f}/frame  {len(sequence):>3} B  {sequence!r}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="A", choices=[s.name for s in terminal.SCENARIOS])
+    parser.add_argument("--size", default="120x40", choices=["120x40", "80x24"])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--app", default=f"{shlex.quote(sys.executable)} -m tuiplay")
+    args = parser.parse_args()
+    scenario = next(s for s in terminal.SCENARIOS if s.name == args.scenario)
+    columns, rows = (int(n) for n in args.size.split("x"))
+    pty = PtyTerminal(
+        [*shlex.split(args.app), *scenario.args],
+        columns,
+        rows,
+        terminal.environment(scenario),
+        keep_screens=True,
+    )
+    pty.start()
+    try:
+        pty.pump_until(lambda: readout.shows_first_complete_frame(pty.text()), 20)
+        terminal.start_training(pty)
+        pty.pump(terminal.FULL.warm_up)
+        first = len(pty.recording.frames)
+        pty.pump(args.seconds)
+        frames = pty.recording.frames
+        anatomy = Anatomy()
+        truecolor = scenario.colors is None
+        for index in range(max(first, 1), len(frames)):
+            add_frame(anatomy, frames[index], frames[index - 1].screen, truecolor)
+    finally:
+        pty.close()
+    print(f"{scenario.name} {scenario.title} at {args.size}, {args.seconds:g} s")
+    print(report(anatomy))
+
+
+if __name__ == "__main__":
+    main()
