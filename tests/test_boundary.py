@@ -189,7 +189,7 @@ async def test_the_same_field_again_sends_nothing_and_one_changed_pixel_one_row(
         assert refreshed == []
         field[9, 4] = -field[9, 4] - 0.5  # pixel row 9 is the lower half of cell row 4
         boundary.set_field(field)
-        assert refreshed == [(Region(0, 4, 36, 1),)]
+        assert refreshed == [(Region(4, 4, 1, 1),)]
 
 
 async def test_the_axes_give_the_scale_and_the_caption_says_what_is_shown():

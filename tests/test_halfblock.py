@@ -138,7 +138,7 @@ async def test_setting_the_same_image_again_refreshes_nothing():
         assert spy.calls == []
 
 
-async def test_changing_one_pixel_refreshes_exactly_its_row():
+async def test_changing_one_pixel_refreshes_exactly_its_cell():
     image = striped_image()
     app = CanvasApp(image)
     async with app.run_test(size=(40, 10)) as pilot:
@@ -148,11 +148,24 @@ async def test_changing_one_pixel_refreshes_exactly_its_row():
         changed = image.copy()
         changed[7, 4] = BLUE  # lower pixel of cell row 3
         assert canvas.set_image(changed) == 1
-        assert spy.calls == [(Region(0, 3, 12, 1),)]
+        assert spy.calls == [(Region(4, 3, 1, 1),)]
         await pilot.pause()
         strip = canvas.render_line(3)
         assert [segment.text for segment in strip] == ["▀" * 4, "▀", "▀" * 7]
         assert list(strip)[1].style.bgcolor == TRUECOLOR[BLUE]
+
+
+async def test_a_row_refresh_spans_the_first_to_the_last_changed_cell():
+    image = striped_image()
+    app = CanvasApp(image)
+    async with app.run_test(size=(40, 10)) as pilot:
+        canvas = app.query_one(HalfBlockCanvas)
+        await pilot.pause()
+        spy = RefreshSpy(canvas)
+        changed = image.copy()
+        changed[0, 2] = changed[1, 9] = changed[10, 5] = BLUE
+        assert canvas.set_image(changed) == 2
+        assert spy.calls == [(Region(2, 0, 8, 1), Region(5, 5, 1, 1))]
 
 
 async def test_only_the_changed_row_is_rendered_again():

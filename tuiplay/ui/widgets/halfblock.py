@@ -6,8 +6,8 @@ costs a full colour escape and Textual resends whole dirty lines without diffing
 
 - equal neighbouring cells are merged into one segment (runs found with numpy);
 - the text and style of every (upper, lower) pair is built once per colour mode;
-- `HalfBlockCanvas.set_image` refreshes only the rows whose pixels changed, and nothing
-  when nothing did.
+- `HalfBlockCanvas.set_image` refreshes only the rows whose pixels changed (the span from
+  the first to the last changed cell), and nothing when nothing did.
 
 Pixels are palette indices from `tuiplay.ui.palette`; points and other marks are laid over
 a picture with `overlay` (or the `marks` argument of `set_image`).
@@ -84,6 +84,14 @@ def overlay(image: np.ndarray, marks: np.ndarray) -> np.ndarray:
     return np.where(marks != NO_MARK, marks, image).astype(np.uint8)
 
 
+def _changed_span(changed_cells: np.ndarray, row: int) -> Region:
+    # Textual sends a dirty line from the widget's left edge to the region's right end, so
+    # a span ending at the last changed cell saves the bytes to its right.
+    changed = np.flatnonzero(changed_cells)
+    first, last = int(changed[0]), int(changed[-1])
+    return Region(first, row, last - first + 1, 1)
+
+
 class HalfBlockCanvas(Widget):
     """A picture of palette indices, shape (2 * rows, columns), one cell per pixel pair.
 
@@ -130,9 +138,9 @@ class HalfBlockCanvas(Widget):
     def set_image(self, image: np.ndarray, marks: np.ndarray | None = None) -> int:
         """Show `image` (palette indices, an even number of rows), `marks` laid over it.
 
-        Repaints only the cell rows that differ from the picture shown; a new shape
-        repaints everything and lays the widget out again. Returns how many rows were
-        repainted.
+        Repaints only the cell rows that differ from the picture shown, each from its first
+        to its last changed cell; a new shape repaints everything and lays the widget out
+        again. Returns how many rows were repainted.
         """
         new = np.asarray(image, dtype=np.uint8)
         if marks is not None:
@@ -145,14 +153,14 @@ class HalfBlockCanvas(Widget):
             self._strips = [None] * rows
             self.refresh(layout=True)
             return rows
-        pairs_changed = (new != self._image).reshape(rows, 2, columns).any(axis=(1, 2))
-        changed = np.flatnonzero(pairs_changed).tolist()
-        if changed:
+        cells_changed = (new != self._image).reshape(rows, 2, columns).any(axis=1)
+        changed_rows = np.flatnonzero(cells_changed.any(axis=1)).tolist()
+        if changed_rows:
             self._image = new.copy()
-            for row in changed:
+            for row in changed_rows:
                 self._strips[row] = None
-            self.refresh(*(Region(0, row, columns, 1) for row in changed))
-        return len(changed)
+            self.refresh(*(_changed_span(cells_changed[row], row) for row in changed_rows))
+        return len(changed_rows)
 
     def validate_color_mode(self, mode: str) -> ColorMode:
         return check_color_mode(mode)
