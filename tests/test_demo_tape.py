@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from vhs_tape import (
     Command,
     Env,
@@ -109,7 +110,7 @@ def stage(app: TuiplayApp) -> tuple[str, tuple[int, ...], float, int]:
     return config.dataset, config.network_shape, config.learning_rate, len(config.features)
 
 
-async def replay(pilot, commands: list[Command]) -> list[tuple]:
+async def replay(pilot: Pilot, commands: list[Command]) -> list[tuple]:
     """Press the commands' keys; return the stage shown during each Sleep, repeats dropped."""
     stages: list[tuple] = []
     for command in commands:
@@ -154,12 +155,21 @@ def test_the_tape_ends_with_the_quit_key(commands: list[Command]) -> None:
     assert pilot_keys(commands[-1]) in (["q"], ["ctrl+q"])
 
 
-CIRCLE, SPIRAL = ("circle", 0.03, 2), ("spiral", 0.01, 7)
+def circle(*hidden: int) -> tuple:
+    """A circle stage of the video: lr 0.03, features x and y."""
+    return ("circle", hidden, 0.03, 2)
+
+
+def spiral(*hidden: int) -> tuple:
+    """A spiral stage of the video: lr 0.01, all seven features."""
+    return ("spiral", hidden, 0.01, 7)
+
+
 THE_VIDEOS_EXPERIMENT = [
-    *[(CIRCLE[0], (n,), *CIRCLE[1:]) for n in (1, 2, 3, 4, 8)],
-    *[(SPIRAL[0], (n,), *SPIRAL[1:]) for n in (1, 2, 4, 6, 8)],
-    *[(SPIRAL[0], (8, n), *SPIRAL[1:]) for n in (2, 4, 6, 8)],
-]
+    circle(1), circle(2), circle(3), circle(4), circle(8),
+    spiral(1), spiral(2), spiral(4), spiral(6), spiral(8),
+    spiral(8, 2), spiral(8, 4), spiral(8, 6), spiral(8, 8),
+]  # fmt: skip
 
 
 async def test_replaying_the_tape_shows_the_videos_networks_in_order_then_quits(
