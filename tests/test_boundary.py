@@ -264,3 +264,21 @@ async def test_showing_an_unchanged_frame_again_refreshes_nothing():
         refreshed = record_refreshes(canvas_of(app))
         boundary.show(output.copy(), session, "output")
         assert refreshed == []
+
+
+async def test_a_field_set_before_the_panel_is_laid_out_appears_once_it_is():
+    boundary = Boundary("truecolor")
+    boundary.set_field(np.full((10, 10), 1.0))
+    boundary.set_points(np.array([[-6.0, 6.0]]), np.array([-1.0]))
+
+    class EarlyApp(App):
+        def compose(self) -> ComposeResult:
+            yield boundary
+
+    app = EarlyApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        image = canvas_of(app).image
+        assert image.shape == (36, 36)
+        assert image[0, 0] == TRAIN_NEGATIVE
+        assert (image[1:] == 30).all()
