@@ -2,7 +2,8 @@
 
 A terminal cell shows two stacked pixels: `▀` with the upper pixel as foreground and the
 lower as background, or a space on the background when both look the same. Every segment
-costs a full colour escape and Textual resends whole dirty lines without diffing cells, so:
+costs a full colour escape, and Textual resends the dirty part of a line without diffing
+cells, so:
 
 - equal neighbouring cells are merged into one segment (runs found with numpy);
 - the text and style of every (upper, lower) pair is built once per colour mode;
