@@ -19,6 +19,7 @@ synchronized-output query as current terminal emulators do, so frames are counte
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shlex
 import statistics
@@ -35,6 +36,7 @@ SIZES = ((120, 40), (80, 24))
 VIDEO_SPIRAL = ["--preset", "video-spiral", "--hidden", "8,8"]
 LATENCY_PRESSES = 30
 HARNESS_BOUND = 0.8
+OTHER_LOAD_NOTICE = 0.25  # cores
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     bytes_per_frame: float | None = None
     harness_busy: float | None = None  # share of the window pyte spent interpreting
+    other_load: float | None = None  # cores busy with neither the app nor this benchmark
     synchronized: bool = False
     exit_code: int | None = None
     problem: str = ""
@@ -180,10 +183,11 @@ def pause(terminal: PtyTerminal) -> None:
 
 def measure_window(terminal: PtyTerminal, result: Result, seconds: float) -> None:
     start, cpu_before = time.monotonic(), terminal.cpu_seconds()
-    busy_before = terminal.busy_seconds
+    busy_before, machine_before, own_before = terminal.busy_seconds, machine_busy(), own_cpu()
     epoch_before = screen_epoch(terminal)
     terminal.pump(seconds)
     end, cpu_after = time.monotonic(), terminal.cpu_seconds()
+    machine_after, own_after = machine_busy(), own_cpu()
     epoch_after = screen_epoch(terminal)
     elapsed = end - start
     recording = terminal.recording
@@ -195,9 +199,25 @@ def measure_window(terminal: PtyTerminal, result: Result, seconds: float) -> Non
     result.epochs_per_second = (epoch_after - epoch_before) / elapsed
     result.cpu_share = (cpu_after - cpu_before) / elapsed
     result.harness_busy = (terminal.busy_seconds - busy_before) / elapsed
+    others = (machine_after - machine_before) - (cpu_after - cpu_before) - (own_after - own_before)
+    result.other_load = max(others, 0.0) / elapsed
     result.peak_rss = terminal.peak_rss_bytes()
     if result.scenario.floor:
         result.floor_bytes_per_second = floor_bytes(terminal, start, end) / elapsed
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(n) for n in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    """CPU seconds of this benchmark process (the emulator and its reader thread)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def floor_bytes(terminal: PtyTerminal, start: float, end: float) -> int:
@@ -291,6 +311,7 @@ COLUMNS = (
     ("floor bytes/s", lambda r: show(r.floor_bytes_per_second)),
     ("x floor", lambda r: show(r.floor_ratio, "{:.1f}")),
     ("emulator busy %", lambda r: show(percent(r.harness_busy), "{:.0f}")),
+    ("other load cores", lambda r: show(r.other_load, "{:.2f}")),
     ("exit", lambda r: show(r.exit_code, "{}")),
 )
 
@@ -365,6 +386,12 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"emulator busy above {HARNESS_BOUND:.0%}: pyte read the screen late there, so "
             "its key latencies are upper bounds (bytes are counted as they arrive)."
+        )
+    busiest = max((r.other_load or 0.0 for r in results), default=0.0)
+    if busiest > OTHER_LOAD_NOTICE:
+        print(
+            f"other processes kept up to {busiest:.1f} of {os.cpu_count()} cores busy: "
+            "epochs/s, latencies and first-frame times are pessimistic there."
         )
 
 

@@ -28,8 +28,41 @@ TOKEN = re.compile(
 CURSOR_FINALS = "HfABCDGd"
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A bordered box on screen, found by its rounded corners and named by its title."""
+
+    name: str
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def holds(self, row: int, column: int) -> bool:
+        return self.top <= row <= self.bottom and self.left <= column <= self.right
+
+
+def find_panels(lines: list[str]) -> list[Panel]:
+    panels = []
+    for top, line in enumerate(lines):
+        for left, corner in enumerate(line):
+            if corner != "╭":
+                continue
+            right = line.find("╮", left)
+            bottom = next(
+                (r for r in range(top + 1, len(lines)) if lines[r][left : left + 1] == "╰"), top
+            )
+            title = line[left + 1 : right].strip("─ ") or f"box at {top},{left}"
+            panels.append(Panel(title, top, left, bottom, right))
+    return panels
+
+
+def area_name(panels: list[Panel], row: int, column: int) -> str:
+    return next((p.name for p in panels if p.holds(row, column)), f"row {row}")
+
+
 @dataclass
-class RowStats:
+class AreaStats:
     frames_written: int = 0
     bytes: int = 0
     cells_written: int = 0
@@ -45,7 +78,16 @@ class Anatomy:
     sgr_sequences: Counter = field(default_factory=Counter)
     cells_changed: int = 0
     floor_bytes: int = 0
-    rows: dict[int, RowStats] = field(default_factory=dict)
+    rows: dict[int, AreaStats] = field(default_factory=dict)
+    areas: dict[str, AreaStats] = field(default_factory=dict)  # by panel title
+    panels: list[Panel] = field(default_factory=list)
+
+    def area_at(self, row: int, column: int) -> str:
+        return area_name(self.panels, row, column)
+
+    def stats_at(self, row: int, column: int) -> tuple[AreaStats, AreaStats]:
+        by_row = self.rows.setdefault(row, AreaStats())
+        return by_row, self.areas.setdefault(self.area_at(row, column), AreaStats())
 
 
 def move_cursor(sequence: str, row: int, column: int) -> tuple[int, int]:
@@ -74,10 +116,9 @@ def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool)
         for old, new in zip(old_line, new_line)
     )
     row = column = 0
-    rows_written: set[int] = set()
+    written: set[tuple[str, int | str]] = set()
     for token in TOKEN.finditer(frame.data.decode("utf-8", "replace")):
         kind, piece = token.lastgroup, token.group()
-        size = len(piece.encode())
         if kind == "csi" and piece.endswith("m"):
             kind = "SGR"
             anatomy.sgr_sequences[piece] += 1
@@ -86,23 +127,48 @@ def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool)
             row, column = move_cursor(piece, row, column)
         elif kind == "newline":
             row, column = (row + 1, column) if piece == "\n" else (row, 0)
-        anatomy.bytes_by_kind[kind] += size
+        anatomy.bytes_by_kind[kind] += len(piece.encode())
         if not 0 <= row < len(after):
             continue
-        stats = anatomy.rows.setdefault(row, RowStats())
-        stats.bytes += size
-        if kind != "text":
+        if kind != "text":  # escapes count for the cell the cursor is on
+            for stats in anatomy.stats_at(row, column):
+                stats.bytes += len(piece.encode())
             continue
-        rows_written.add(row)
         for character in piece:
             if column < len(after[row]):
-                stats.cells_written += 1
-                stats.cells_unchanged += before[row][column] == after[row][column]
-                stats.first_column = min(stats.first_column, column)
-                stats.last_column = max(stats.last_column, column)
+                for key, stats in zip(("row", "area"), anatomy.stats_at(row, column)):
+                    stats.bytes += len(character.encode())
+                    stats.cells_written += 1
+                    stats.cells_unchanged += before[row][column] == after[row][column]
+                    stats.first_column = min(stats.first_column, column)
+                    stats.last_column = max(stats.last_column, column)
+                    written.add((key, row if key == "row" else anatomy.area_at(row, column)))
             column += max(wcwidth(character), 1)
-    for written in rows_written:
-        anatomy.rows[written].frames_written += 1
+    for key, name in written:
+        table = anatomy.rows if key == "row" else anatomy.areas
+        table[name].frames_written += 1
+
+
+def area_lines(kind: str, areas: dict, frames: int, total: int) -> list[str]:
+    """One line per area (a panel or a row), largest share of bytes first for panels."""
+    order = sorted(areas, key=lambda n: -areas[n].bytes) if kind == "panel" else list(areas)
+    width = max([len(kind), *(len(name) for name in order)])
+    lines = [
+        f"{kind:<{width}}  written in % of frames  bytes/frame  share  "
+        "cells written/frame  unchanged  columns"
+    ]
+    for name in order:
+        stats = areas[name]
+        if not stats.cells_written:
+            continue
+        lines.append(
+            f"{name:<{width}}  {stats.frames_written / frames:>22.0%}  "
+            f"{stats.bytes / frames:>11,.0f}  {stats.bytes / max(total, 1):>5.0%}  "
+            f"{stats.cells_written / frames:>19,.1f}  "
+            f"{stats.cells_unchanged / stats.cells_written:>9.0%}  "
+            f"{stats.first_column}-{stats.last_column}"
+        )
+    return lines
 
 
 def report(anatomy: Anatomy) -> str:
@@ -123,18 +189,12 @@ def report(anatomy: Anatomy) -> str:
             for kind, size in anatomy.bytes_by_kind.most_common()
         ),
         "",
-        "row  written in % of frames  bytes/frame  cells written/frame  unchanged  columns",
+        *area_lines("panel", anatomy.areas, frames, total),
+        "",
+        *area_lines(
+            "row", {f"{row:>3}": s for row, s in sorted(anatomy.rows.items())}, frames, total
+        ),
     ]
-    for row in sorted(anatomy.rows):
-        stats = anatomy.rows[row]
-        if not stats.cells_written:
-            continue
-        lines.append(
-            f"{row:>3}  {stats.frames_written / frames:>22.0%}  {stats.bytes / frames:>11,.0f}  "
-            f"{stats.cells_written / frames:>19,.1f}  "
-            f"{stats.cells_unchanged / stats.cells_written:>9.0%}  "
-            f"{stats.first_column}-{stats.last_column}"
-        )
     sgr_count = sum(anatomy.sgr_sequences.values())
     sgr_bytes = anatomy.bytes_by_kind["SGR"]
     lines += [
@@ -171,7 +231,7 @@ def main() -> None:
         first = len(pty.recording.frames)
         pty.pump(args.seconds)
         frames = pty.recording.frames
-        anatomy = Anatomy()
+        anatomy = Anatomy(panels=find_panels(pty.text().split("\n")))
         truecolor = scenario.colors is None
         for index in range(max(first, 1), len(frames)):
             add_frame(anatomy, frames[index], frames[index - 1].screen, truecolor)

@@ -101,6 +101,10 @@ class PtyTerminal:
         self.busy_seconds = 0.0
         self._pending = b""  # an escape sequence split across reads
         self._frame_data = bytearray()
+        blank_row = tuple(self.screen.default_char for _ in range(columns))
+        self._rows = [blank_row] * rows  # the screen's cells, refreshed row by row
+        self._texts = [" " * columns] * rows
+        self._stale_rows: set[int] = set()
         self._burst_open = False
         self._arrivals: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read_forever, daemon=True)
@@ -251,6 +255,8 @@ class PtyTerminal:
     def _feed(self, data: bytes) -> None:
         self._frame_data += data
         self.stream.feed(PYTE_UNKNOWN.sub(b"", data))
+        self._stale_rows |= self.screen.dirty
+        self.screen.dirty.clear()
 
     def _end_burst(self, when: float) -> None:
         if self._burst_open and not self.recording.synchronized:
@@ -265,15 +271,27 @@ class PtyTerminal:
 
     # What is on screen
 
-    def snapshot(self) -> Snapshot:
+    def _refresh_rows(self) -> None:
+        """Re-reads only the rows pyte changed since the last look."""
         buffer = self.screen.buffer
-        return tuple(tuple(buffer[y][x] for x in range(self.columns)) for y in range(self.rows))
+        for y in self._stale_rows:
+            if 0 <= y < self.rows:
+                self._rows[y] = tuple(buffer[y][x] for x in range(self.columns))
+                # A wide character's right half is an empty cell, so joining gives the text.
+                self._texts[y] = "".join(cell.data for cell in self._rows[y])
+        self._stale_rows.clear()
+
+    def snapshot(self) -> Snapshot:
+        self._refresh_rows()
+        return tuple(self._rows)
 
     def text(self) -> str:
-        return "\n".join(self.screen.display)
+        self._refresh_rows()
+        return "\n".join(self._texts)
 
     def line(self, y: int) -> str:
-        return self.screen.display[y]
+        self._refresh_rows()
+        return self._texts[y]
 
     @property
     def in_alternate_screen(self) -> bool:
