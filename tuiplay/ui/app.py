@@ -204,6 +204,12 @@ def _all_bindings() -> list[Binding]:
     return [binding for _, keys in KEY_SECTIONS for key in keys for binding in key.bindings]
 
 
+# The actions behind the keys above, by name (without their arguments), except quitting.
+PLAYGROUND_ACTIONS = frozenset(
+    binding.action.split("(")[0] for binding in _all_bindings() if binding.action != "quit"
+)
+
+
 def format_size_message(width: int, height: int) -> str:
     return (
         f"tuiplay needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
@@ -237,27 +243,33 @@ class TuiplayApp(App[None]):
     # Layout
 
     def compose(self) -> ComposeResult:
+        self._status = StatusBar(id="status")
+        self._controls = ControlsPanel(self.session.config, id="controls")
+        self._network = NetworkView(self.palette, id="network")
+        self._inspector = Inspector(id="inspector")
+        self._boundary = Boundary(self.palette.mode, id="boundary")
+        self._losses = LossPanel(id="losses")
         with Vertical(id="body"):
-            yield StatusBar(id="status")
+            yield self._status
             with Horizontal(id="panels"):
                 with Vertical(id="left"):
-                    yield ControlsPanel(self.session.config, id="controls")
+                    yield self._controls
                     yield Static(Content.from_markup(QUICK_KEYS), id="keys")
                 with Vertical(id="middle"):
-                    yield NetworkView(self.palette, id="network")
-                    yield Inspector(id="inspector")
+                    yield self._network
+                    yield self._inspector
                 with Vertical(id="right"):
-                    yield Boundary(self.palette.mode, id="boundary")
-                    yield LossPanel(id="losses")
+                    yield self._boundary
+                    yield self._losses
             yield Footer()
         yield Static("", id="too-small")
 
     def on_mount(self) -> None:
-        self.query_one("#controls").border_title = "Controls"
-        self.query_one("#inspector").border_title = "Neuron"
-        self.query_one("#network").border_title = "Network"
-        self.query_one("#boundary").border_title = "Decision boundary"
-        self.query_one("#losses").border_title = "Loss"
+        self._controls.border_title = "Controls"
+        self._inspector.border_title = "Neuron"
+        self._network.border_title = "Network"
+        self._boundary.border_title = "Decision boundary"
+        self._losses.border_title = "Loss"
         self.query_one("#keys").border_title = "Keys"
         self._fit_panels()
         self.set_interval(1 / self.fps, self._tick)
@@ -288,8 +300,8 @@ class TuiplayApp(App[None]):
         by_height = 2 * (panels_height - LOSS_HEIGHT - chrome_y)
         resolution = max(min(by_width, by_height), MIN_RESOLUTION) // 2 * 2
         right_width = resolution + chrome_x
-        self.query_one("#right").styles.width = right_width
-        self.query_one(Boundary).styles.height = resolution // 2 + chrome_y
+        self._boundary.parent.styles.width = right_width
+        self._boundary.styles.height = resolution // 2 + chrome_y
         # The network panel is as tall as its picture; the inspector takes the rest.
         room = Size(
             width - LEFT_WIDTH - right_width - BORDER,
@@ -297,7 +309,7 @@ class TuiplayApp(App[None]):
         )
         network = plan_layout(layer_sizes, room)
         scrollbar = 1 if network.width > room.width else 0
-        self.query_one(NetworkView).styles.height = network.height + BORDER + scrollbar
+        self._network.styles.height = network.height + BORDER + scrollbar
 
     @on(Boundary.GridSizeChanged)
     def _boundary_resized(self) -> None:
@@ -343,17 +355,17 @@ class TuiplayApp(App[None]):
     # Drawing: one grid pass per frame feeds everything
 
     def _draw(self) -> None:
-        if self.has_class("-too-small"):
+        if self.has_class("-too-small") or not self._network.is_attached:
             return
         session = self.session
-        boundary = self.query_one(Boundary)
+        boundary = self._boundary
         size = max(boundary.grid_size, MIN_GRID)
         if size != self._grid_size:
             self._grid_size = size
             self._feature_grids = np.stack([session.feature_grid(f, size) for f in FEATURES])
         grids = session.node_outputs_on_grid(size)
         boundary.show(self._selected_grid(grids), session, self._caption())
-        self.query_one(NetworkView).show(
+        self._network.show(
             NetworkPicture(
                 features_on=session.config.features,
                 feature_grids=self._feature_grids,
@@ -364,9 +376,9 @@ class TuiplayApp(App[None]):
                 cursor=self.cursor,
             )
         )
-        self.query_one(Inspector).show(self._node_report())
+        self._inspector.show(self._node_report())
         history = session.history
-        self.query_one(LossPanel).show(
+        self._losses.show(
             LossReport(
                 train_loss=session.train_loss,
                 test_loss=session.test_loss,
@@ -376,7 +388,7 @@ class TuiplayApp(App[None]):
                 test_history=history.test,
             )
         )
-        self.query_one(ControlsPanel).show(session.config)
+        self._controls.show(session.config)
         self._show_status()
 
     @property
@@ -389,7 +401,7 @@ class TuiplayApp(App[None]):
     def _show_status(self) -> None:
         session = self.session
         config = session.config
-        self.query_one(StatusBar).show(
+        self._status.show(
             Status(
                 epoch=session.epoch,
                 state=self.state,
@@ -459,7 +471,7 @@ class TuiplayApp(App[None]):
         column = min(max(column, 0), self._output_column())
         node = min(max(node, 0), self._column_size(column) - 1)
         self.cursor = Cursor(column, node)
-        self.query_one(NetworkView).scroll_to_cursor()
+        self._network.scroll_to_cursor()
 
     def _selected_hidden_layer(self) -> int | None:
         """The hidden layer (0-based) that + and - act on: the cursor's, or the nearest."""
@@ -473,7 +485,7 @@ class TuiplayApp(App[None]):
         self._draw()
 
     def action_home(self) -> None:
-        self.query_one(NetworkView).focus()
+        self._network.focus()
         self._place_cursor(self._output_column(), 0)
         self._draw()
 
@@ -616,6 +628,11 @@ class TuiplayApp(App[None]):
                 self.session.set_weight(layer, node, key, value)
         self.playing = was_playing
         self._draw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a modal (help, edit, palette) is open, the playground's keys wait behind it."""
+        modal_open = self.screen is not self.screen_stack[0]
+        return not (modal_open and action in PLAYGROUND_ACTIONS)
 
     # Help and the command palette
 

@@ -47,6 +47,7 @@ class EditNodeScreen(ModalScreen[dict[int, float] | None]):
     """Returns {key: new value} for the changed fields, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "Input"
 
     def __init__(self, title: str, parameters: Sequence[Parameter]) -> None:
         super().__init__()

@@ -49,16 +49,19 @@ def sparkline(values: np.ndarray, width: int, scale: tuple[float, float] | None)
         return ""
     low, high = scale
     logs = np.log10(np.maximum(values, FLOOR))
-    buckets = np.array_split(logs, min(width, logs.size))
-    glyphs = []
-    for bucket in buckets:
-        finite = bucket[np.isfinite(bucket)]
-        if not finite.size:
-            glyphs.append("?")
-            continue
-        position = 0.5 if high - low < 1e-9 else (finite.mean() - low) / (high - low)
-        glyphs.append(SPARK_GLYPHS[round(position * (len(SPARK_GLYPHS) - 1))])
-    return "".join(glyphs)
+    buckets = min(width, logs.size)
+    starts = (np.arange(buckets) * logs.size) // buckets
+    finite = np.isfinite(logs)
+    sums = np.add.reduceat(np.where(finite, logs, 0.0), starts)
+    counts = np.add.reduceat(finite.astype(np.int64), starts)
+    means = sums / np.maximum(counts, 1)
+    span = high - low
+    positions = (means - low) / span if span > 1e-9 else np.full(means.shape, 0.5)
+    top = len(SPARK_GLYPHS) - 1
+    return "".join(
+        SPARK_GLYPHS[round(p * top)] if n else "?"
+        for p, n in zip(positions.tolist(), counts.tolist(), strict=True)
+    )
 
 
 def format_scale(scale: tuple[float, float] | None) -> str:

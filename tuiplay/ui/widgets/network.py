@@ -29,6 +29,8 @@ from tuiplay.ui.widgets.halfblock import half_block_strip
 THUMB_SIZES = (8, 6, 4, 2)  # thumbnail width in cells = height in pixels, largest first
 BAR_GLYPHS = "▁▂▃▄▅▆▇█"
 BAR_THRESHOLDS = 0.05 * 2.0 ** np.arange(len(BAR_GLYPHS))  # |w| at which each bar starts
+THUMBNAIL_CACHE_SIZE = 4096  # distinct thumbnail rows kept between frames
+STYLE_NAMES = ("header", "header-selected", "cursor", "feature-on", "feature-off", "weak")
 FEATURE_LABEL_WIDTH = 2 + max(len(label) for label in FEATURE_LABELS.values())
 
 
@@ -138,14 +140,7 @@ def bar_level(value: float) -> int:
 class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     """The network, drawn with the Line API. Arrow keys are the app's: they move the cursor."""
 
-    COMPONENT_CLASSES = {
-        "network--header",
-        "network--header-selected",
-        "network--cursor",
-        "network--feature-on",
-        "network--feature-off",
-        "network--weak",
-    }
+    COMPONENT_CLASSES = {f"network--{name}" for name in STYLE_NAMES}
 
     def __init__(self, palette: Palette, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -153,6 +148,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._picture: NetworkPicture | None = None
         self._layout: Layout | None = None
         self._lines: list[Strip] = []
+        self._styles: dict[str, Style] = {}
+        self._thumbnail_rows: dict[bytes, list[Segment]] = {}
 
     @property
     def layout_plan(self) -> Layout | None:
@@ -165,6 +162,10 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._rebuild(force=True)
+
+    def notify_style_update(self) -> None:
+        self._styles = {}  # the theme or the stylesheet changed
+        super().notify_style_update()
 
     def scroll_to_cursor(self) -> None:
         if self._layout is None or self._picture is None:
@@ -180,7 +181,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         line = y + scroll_y
         width = self.size.width
         if 0 <= line < len(self._lines):
-            return self._lines[line].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            strip = self._lines[line].crop_extend(scroll_x, scroll_x + width, None)
+            return strip.apply_style(self.rich_style)
         return Strip.blank(width, self.rich_style)
 
     # Building the picture
@@ -206,25 +208,27 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
                 self.refresh_lines(y)
 
     def _draw(self, picture: NetworkPicture, layout: Layout) -> list[Strip]:
-        rows: list[list[Strip]] = [[] for _ in range(layout.height)]
+        if not self._styles:  # looked up once: a lookup costs more than drawing a line
+            self._styles = {name: self._component_style(name) for name in STYLE_NAMES}
+        rows: list[list[Segment]] = [[] for _ in range(layout.height)]
         self._draw_features(picture, layout, rows)
         for index, grids in enumerate(picture.node_grids, start=1):
             self._draw_layer(picture, layout, index, grids, rows)
-        base = self.rich_style
-        return [
-            Strip.join(parts).extend_cell_length(layout.width).apply_style(base) for parts in rows
-        ]
+        return [Strip(segments) for segments in rows]
 
-    def _style(self, name: str) -> Style:
+    def _component_style(self, name: str) -> Style:
         return self.get_component_rich_style(f"network--{name}", partial=True)
 
-    def _text(self, text: str, style: str | None = None) -> Strip:
-        return Strip([Segment(text, self._style(style) if style else None)])
+    def _text(self, text: str, style: str | None = None) -> Segment:
+        return Segment(text, self._styles[style] if style else None)
 
-    def _header(self, text: str, width: int, selected: bool) -> Strip:
+    def _blank(self, width: int) -> Segment:
+        return Segment(" " * width)
+
+    def _header(self, text: str, width: int, selected: bool) -> Segment:
         return self._text(text[:width].center(width), "header-selected" if selected else "header")
 
-    def _mark(self, selected: bool) -> Strip:
+    def _mark(self, selected: bool) -> Segment:
         return self._text("▶" if selected else " ", "cursor")
 
     def _draw_features(self, picture: NetworkPicture, layout: Layout, rows) -> None:
@@ -240,20 +244,14 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             for row in range(layout.slot):
                 line = rows[layout.node_line(node, row)]
                 if row >= layout.thumb_rows:
-                    line.append(Strip.blank(column.width))
-                elif row == layout.label_row:
-                    line += [
-                        self._mark(selected),
-                        self._thumbnail(thumbs[node], row),
-                        self._text(" "),
-                        self._text(label, label_style),
-                    ]
+                    line.append(self._blank(column.width))
+                    continue
+                line.append(self._mark(selected) if row == layout.label_row else self._blank(1))
+                line += self._thumbnail(thumbs[node], row)
+                if row == layout.label_row:
+                    line += [self._blank(1), self._text(label, label_style)]
                 else:
-                    line += [
-                        self._text(" "),
-                        self._thumbnail(thumbs[node], row),
-                        Strip.blank(1 + label_width),
-                    ]
+                    line.append(self._blank(1 + label_width))
         self._pad_column(rows, layout, column)
 
     def _draw_layer(self, picture, layout: Layout, index: int, grids, rows) -> None:
@@ -274,38 +272,33 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             for row in range(layout.slot):
                 line = rows[layout.node_line(node, row)]
                 if row >= layout.thumb_rows:
-                    line.append(Strip.blank(column.width))
-                elif row == layout.label_row:
+                    line.append(self._blank(column.width))
+                    continue
+                if row == layout.label_row:
+                    line.append(self._blank(1))
                     line += [
-                        self._text(" "),
-                        Strip(
-                            [
-                                self._bar(w, d)
-                                for w, d in zip(weights[node], dead[node], strict=True)
-                            ]
-                        ),
-                        Strip([self._bias(biases[node])]),
-                        self._mark(selected),
-                        self._thumbnail(thumbs[node], row),
+                        self._bar(w, d) for w, d in zip(weights[node], dead[node], strict=True)
                     ]
+                    line += [self._bias(biases[node]), self._mark(selected)]
                 else:
-                    line += [Strip.blank(column.inputs + 3), self._thumbnail(thumbs[node], row)]
+                    line.append(self._blank(column.inputs + 3))
+                line += self._thumbnail(thumbs[node], row)
         self._pad_column(rows, layout, column)
 
     def _pad_column(self, rows, layout: Layout, column: Column) -> None:
         """Blank lines below a column's last node, so later columns stay aligned."""
         for line in range(layout.node_line(column.nodes), layout.height):
-            rows[line].append(Strip.blank(column.width))
+            rows[line].append(self._blank(column.width))
 
     def _bar(self, value: float, dead: bool) -> Segment:
         """A weight: a bar whose height is its magnitude and whose colour is its sign."""
         if dead:
-            return Segment("×", self._style("weak"))
+            return self._text("×", "weak")
         if not np.isfinite(value):
             return Segment("?", Style(color=self._palette.colors[NAN_INDEX]))
         level = bar_level(value)
         if level == 0:
-            return Segment("·", self._style("weak"))
+            return self._text("·", "weak")
         glyph = BAR_GLYPHS[level - 1]
         if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
             return Segment(glyph, Style(reverse=value < 0))
@@ -320,11 +313,20 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             return Segment("■" if glyph == " " else glyph, style)
         return Segment("■", Style(color=self._palette.colors[shade]))
 
-    def _thumbnail(self, shades: np.ndarray, row: int) -> Strip:
-        """One line of a node's thumbnail: two of its pixel rows."""
-        top = shades[2 * row]
-        bottom = shades[2 * row + 1]
-        return half_block_strip(top, bottom, self._palette.mode)
+    def _thumbnail(self, shades: np.ndarray, row: int) -> list[Segment]:
+        """One line of a node's thumbnail: two of its pixel rows, as half-block segments.
+
+        Rows repeat from frame to frame (and between nodes), so their segments are cached.
+        """
+        pixels = shades[2 * row : 2 * row + 2]
+        key = pixels.tobytes()
+        segments = self._thumbnail_rows.get(key)
+        if segments is None:
+            if len(self._thumbnail_rows) >= THUMBNAIL_CACHE_SIZE:
+                self._thumbnail_rows.clear()
+            strip = half_block_strip(pixels[0], pixels[1], self._palette.mode)
+            segments = self._thumbnail_rows[key] = list(strip)
+        return segments
 
     def _shades(self, grids: np.ndarray, pixels: int) -> np.ndarray:
         return shade_indices(block_average(grids, pixels))
