@@ -539,9 +539,14 @@ class TuiplayApp(App[None]):
 
     def _set(self, setting: Setting, value: object) -> None:
         config = self.session.config
-        if self._change(**setting.changes(config, value)):
-            self._place_cursor(self.cursor.column, self.cursor.node)
-            self._draw()
+        if not self._change(**setting.changes(config, value)):
+            return
+        if self.session.diverged and setting.field == "learning_rate":
+            # NaN weights stay NaN at any rate: start again from fresh weights.
+            self.session.reset()
+            self.notify("the network had diverged: new weights, at the new learning rate")
+        self._place_cursor(self.cursor.column, self.cursor.node)
+        self._draw()
 
     def action_toggle(self, field: str) -> None:
         if self._change(**{field: not getattr(self.session.config, field)}):
