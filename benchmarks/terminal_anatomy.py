@@ -19,6 +19,7 @@ import terminal
 import terminal_readout as readout
 from terminal_floor import diff_cost
 from terminal_pty import Frame, PtyTerminal, Snapshot
+from terminal_sgr import with_delta_sgr
 from wcwidth import wcwidth
 
 TOKEN = re.compile(
@@ -78,6 +79,7 @@ class Anatomy:
     sgr_sequences: Counter = field(default_factory=Counter)
     cells_changed: int = 0
     floor_bytes: int = 0
+    delta_sgr_bytes: int = 0  # the same frames with SGRs sent as deltas (terminal_sgr)
     rows: dict[int, AreaStats] = field(default_factory=dict)
     areas: dict[str, AreaStats] = field(default_factory=dict)  # by panel title
     panels: list[Panel] = field(default_factory=list)
@@ -110,6 +112,8 @@ def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool)
     after = frame.screen
     anatomy.frames += 1
     anatomy.floor_bytes += diff_cost(before, after, truecolor)
+    text = frame.data.decode("utf-8", "replace")
+    anatomy.delta_sgr_bytes += len(with_delta_sgr(text).encode())
     anatomy.cells_changed += sum(
         old != new
         for old_line, new_line in zip(before, after)
@@ -117,7 +121,7 @@ def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool)
     )
     row = column = 0
     written: set[tuple[str, int | str]] = set()
-    for token in TOKEN.finditer(frame.data.decode("utf-8", "replace")):
+    for token in TOKEN.finditer(text):
         kind, piece = token.lastgroup, token.group()
         if kind == "csi" and piece.endswith("m"):
             kind = "SGR"
@@ -183,6 +187,9 @@ def report(anatomy: Anatomy) -> str:
         f"cells written/frame {written / frames:,.0f}, of which unchanged "
         f"{unchanged / max(written, 1):.0%}; cells that changed/frame "
         f"{anatomy.cells_changed / frames:,.0f}",
+        f"with SGRs sent as deltas from the current pen (no reset per segment): "
+        f"{anatomy.delta_sgr_bytes / frames:,.0f} bytes/frame "
+        f"({anatomy.delta_sgr_bytes / max(total, 1) - 1:+.0%})",
         "bytes by kind: "
         + ", ".join(
             f"{kind} {size / max(total, 1):.0%}"
