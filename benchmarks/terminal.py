@@ -165,14 +165,17 @@ def screen_epoch(terminal: PtyTerminal) -> int:
 
 
 def start_training(terminal: PtyTerminal) -> None:
-    """Press space, as a user would, if the app opened paused."""
+    """Wait for the epoch counter to move; press space, as a user would, if the app
+    stays paused."""
+    before = screen_epoch(terminal)
+    advancing = lambda: screen_epoch(terminal) > before  # noqa: E731
+    if terminal.pump_until(advancing, 2) is not None:
+        return
     if readout.shows_paused(terminal.text()):
         terminal.send(b" ")
-        if terminal.pump_until(lambda: not readout.shows_paused(terminal.text()), 5) is None:
-            raise ScenarioFailed("space did not start training")
-    before = screen_epoch(terminal)
-    if terminal.pump_until(lambda: screen_epoch(terminal) > before, 5) is None:
-        raise ScenarioFailed("the epoch counter does not advance while training")
+        if terminal.pump_until(advancing, 5) is not None:
+            return
+    raise ScenarioFailed("the epoch counter does not advance while training")
 
 
 def pause(terminal: PtyTerminal) -> None:

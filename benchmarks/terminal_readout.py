@@ -13,7 +13,9 @@ import re
 EPOCH = re.compile(r"(?i)epoch\D{0,12}?(\d{1,3}(?:,\d{3})+)")
 LEARNING_RATE = re.compile(r"(?i)learn(?:ing)? rate\W{0,12}?(\d+(?:\.\d+)?)")
 PAUSED = re.compile(r"(?i)\bpaused\b")
-HALF_BLOCKS = ("▀", "▄")
+UPPER_HALF_BLOCK = "▀"  # the heatmap's pixel pair: fg is the top pixel, bg the bottom
+# Enough pixel pairs that the heatmap, not a legend or a bar, is on screen.
+HEATMAP_MIN_CELLS = 20
 
 
 def epoch(text: str) -> int | None:
@@ -31,7 +33,7 @@ def shows_paused(text: str) -> bool:
 
 
 def shows_heatmap(text: str) -> bool:
-    return any(block in text for block in HALF_BLOCKS)
+    return text.count(UPPER_HALF_BLOCK) >= HEATMAP_MIN_CELLS
 
 
 def shows_first_complete_frame(text: str) -> bool:
