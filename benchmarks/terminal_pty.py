@@ -96,9 +96,6 @@ class PtyTerminal:
         self.fd = -1
         self.started = 0.0
         self.exit_status: int | None = None
-        # Seconds spent interpreting output (pyte reads roughly 1 MB/s of colour-heavy
-        # output): near the elapsed time means the screen is read late.
-        self.busy_seconds = 0.0
         self._pending = b""  # an escape sequence split across reads
         self._frame_data = bytearray()
         blank_row = tuple(self.screen.default_char for _ in range(columns))
@@ -107,6 +104,7 @@ class PtyTerminal:
         self._stale_rows: set[int] = set()
         self._burst_open = False
         self._arrivals: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+        self._held: tuple[float, bytes] | None = None  # read from the queue, not yet used
         self._reader = threading.Thread(target=self._read_forever, daemon=True)
 
     # Lifecycle
@@ -190,6 +188,30 @@ class PtyTerminal:
         """Read and interpret output for `duration` seconds."""
         self.pump_until(lambda: False, duration)
 
+    def idle(self, duration: float) -> None:
+        """Let output pile up unread by the emulator for `duration` seconds (the reader
+        thread still drains and timestamps it), so the emulator's CPU does not compete
+        with the program's while it is being measured. `catch_up` interprets it later."""
+        time.sleep(duration)
+
+    def catch_up(self, until: float) -> None:
+        """Interpret everything that arrived before `until` (a time.monotonic())."""
+        while True:
+            if self._held is None:
+                try:
+                    self._held = self._arrivals.get_nowait()
+                except queue.Empty:
+                    return
+            arrived, data = self._held
+            if arrived >= until:
+                return
+            self._held = None
+            if not data:
+                self._end_burst(arrived)
+                self._reap_blocking()
+                return
+            self._receive(data, arrived)
+
     def pump_until(self, condition: Callable[[], bool], timeout: float) -> float | None:
         """Interpret output until `condition()` holds on the screen; returns when the bytes
         that made it hold arrived (time.monotonic()), or None on timeout or end of output.
@@ -202,7 +224,8 @@ class PtyTerminal:
                 return None
             wait = min(remaining, BURST_GAP) if self._burst_open else remaining
             try:
-                arrived, data = self._arrivals.get(timeout=wait)
+                arrived, data = self._held or self._arrivals.get(timeout=wait)
+                self._held = None
             except queue.Empty:
                 self._end_burst(time.monotonic())
                 continue
@@ -210,9 +233,7 @@ class PtyTerminal:
                 self._end_burst(arrived)
                 self._reap_blocking()
                 return None
-            began = time.monotonic()
             frames_ended = self._receive(data, arrived)
-            self.busy_seconds += time.monotonic() - began
             if (frames_ended or not self.recording.synchronized) and condition():
                 return arrived
 
