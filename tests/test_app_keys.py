@@ -347,7 +347,8 @@ async def test_the_controls_panel_changes_settings_with_its_arrows(new_app, text
         await pilot.press(*["down"] * 5, "right")  # the learning rate row
         assert app.session.config.learning_rate == 0.1
         assert app.cursor == Cursor(3, 0)  # the network cursor did not move
-        assert "›learn rate 0.1" in text_of(app, "#controls")
+        selected = next(line for line in text_of(app, "#controls").splitlines() if "›" in line)
+        assert "›learn rate 0.1" in selected and selected.endswith("l L│")
         await pilot.press("+")  # global keys still work while it has focus
         assert app.session.config.network_shape == (4, 3)
         await pilot.press("escape")

@@ -44,6 +44,7 @@ from tuiplay.ui.screens.help import HelpScreen
 from tuiplay.ui.widgets.boundary import Y_AXIS_WIDTH, Boundary
 from tuiplay.ui.widgets.controls import ControlsPanel
 from tuiplay.ui.widgets.inspector import Inspector, NodeReport
+from tuiplay.ui.widgets.legend import Legend
 from tuiplay.ui.widgets.losses import LossPanel, LossReport
 from tuiplay.ui.widgets.network import (
     Cursor,
@@ -58,7 +59,8 @@ from tuiplay.ui.widgets.status import Status, StatusBar
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 TRAINING_SHARE = 0.6  # of each frame spent training; the rest draws and reads keys
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
-LEFT_WIDTH = 24  # the controls and inspector column
+LEFT_WIDTH = 24  # the controls and keys column
+NARROW_LEFT_WIDTH = 20  # below WIDE columns: the controls drop their key hints
 LOSS_HEIGHT = 5  # three lines and a border
 BORDER = 2
 BOUNDARY_CHROME = (Y_AXIS_WIDTH + BORDER, 2 + BORDER)  # cells around the field: axes, caption
@@ -67,14 +69,16 @@ WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and featur
 INSPECTOR_MIN_HEIGHT = 7
 
 QUICK_KEYS = """\
-[b]space[/] play  [b]s[/] step
-[b]r[/] reset  [b]g[/] new data
-[b]←→↑↓[/] pick a neuron
-[b]+ -[/] neurons [b]> <[/] layers
-[b]1-7[/] features [b]d[/] dataset
-[b]l L[/] learning rate
-[b]e[/] edit  [b]tab[/] panels
-[b]?[/] keys  [b]^p[/] commands"""
+[b]space[/] play/pause
+[b]s[/] step  [b]r[/] reset
+[b]g[/] new data
+[b]←→↑↓[/] pick neuron
+[b]+ -[/] neurons
+[b]> <[/] layers
+[b]1-7[/] features
+[b]d[/] data [b]l L[/] rate
+[b]e[/] edit [b]tab[/] panels
+[b]?[/] help [b]^p[/] commands"""
 RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 
 
@@ -254,7 +258,9 @@ class TuiplayApp(App[None]):
             with Horizontal(id="panels"):
                 with Vertical(id="left"):
                     yield self._controls
-                    yield Static(Content.from_markup(QUICK_KEYS), id="keys")
+                    with Vertical(id="guide"):
+                        yield Static(Content.from_markup(QUICK_KEYS), id="keys")
+                        yield Legend(self.palette, id="legend")
                 with Vertical(id="middle"):
                     yield self._network
                     yield self._inspector
@@ -270,7 +276,7 @@ class TuiplayApp(App[None]):
         self._network.border_title = "Network"
         self._boundary.border_title = "Decision boundary"
         self._losses.border_title = "Loss"
-        self.query_one("#keys").border_title = "Keys"
+        self.query_one("#guide").border_title = "Keys · colours"
         self._fit_panels()
         self.set_interval(1 / self.fps, self._tick)
         self.call_after_refresh(self._draw)
@@ -292,11 +298,13 @@ class TuiplayApp(App[None]):
         """
         width, height = self.size
         panels_height = height - 2  # below the status line, above the key hints
+        left_width = LEFT_WIDTH if width >= WIDE else NARROW_LEFT_WIDTH
+        self._controls.parent.styles.width = left_width
         chrome_x, chrome_y = BOUNDARY_CHROME
         layer_sizes = self.session.network.layer_sizes
         thumb, labels = (4, True) if width >= WIDE else (2, False)
         network_width = layout_for(layer_sizes, thumb, labels).width + BORDER
-        by_width = width - LEFT_WIDTH - network_width - chrome_x
+        by_width = width - left_width - network_width - chrome_x
         by_height = 2 * (panels_height - LOSS_HEIGHT - chrome_y)
         resolution = max(min(by_width, by_height), MIN_RESOLUTION) // 2 * 2
         right_width = resolution + chrome_x
@@ -304,7 +312,7 @@ class TuiplayApp(App[None]):
         self._boundary.styles.height = resolution // 2 + chrome_y
         # The network panel is as tall as its picture; the inspector takes the rest.
         room = Size(
-            width - LEFT_WIDTH - right_width - BORDER,
+            width - left_width - right_width - BORDER,
             panels_height - INSPECTOR_MIN_HEIGHT - BORDER,
         )
         network = plan_layout(layer_sizes, room)
@@ -384,6 +392,7 @@ class TuiplayApp(App[None]):
                 test_loss=session.test_loss,
                 train_accuracy=session.train_accuracy,
                 test_accuracy=session.accuracy,
+                epochs=history.epochs,
                 train_history=history.train,
                 test_history=history.test,
             )
@@ -675,7 +684,7 @@ class TuiplayApp(App[None]):
         for setting in SETTINGS:
             for value in setting.choices(config):
                 yield SystemCommand(
-                    f"Set {setting.label} to {setting.text(value)}",
+                    f"Set {setting.label} to {value}",
                     f"currently {setting.value_text(config)}",
                     partial(self._set, setting, value),
                     discover=False,

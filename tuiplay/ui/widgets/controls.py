@@ -106,9 +106,13 @@ class ControlsPanel(Widget, can_focus=True):
             selected = index == self.row and self.has_focus
             marker = "›" if selected else " "
             label = row.label.ljust(LABEL_WIDTH)
-            room = width - len(marker) - LABEL_WIDTH - len(row.keys) - 1
-            hint = f" {row.keys}" if room >= len(value) else ""
-            text_room = width - len(marker) - LABEL_WIDTH - len(hint)
+            text_room = width - len(marker) - LABEL_WIDTH
+            # The selected row reminds of its global keys when there is room beside the value.
+            hint = f" {row.keys}" if selected else ""
+            if len(value) + len(hint) <= text_room:
+                text_room -= len(hint)
+            else:
+                hint = ""
             if len(value) > text_room:
                 value = value[: max(text_room - 1, 0)] + "…"
             line = Content.assemble(

@@ -55,21 +55,34 @@ class Inspector(Widget):
         if report.bias is None:
             lines.append(Content.styled("an input: no bias, no weights", "$text-muted"))
             return Content("\n").join(lines)
-        lines.append(
-            Content.assemble(("bias".ljust(9), "$text-muted"), format_parameter(report.bias))
-        )
-        rows_left = max(self.size.height - len(lines) - (1 if report.editable else 0), 1)
-        entries = [self._weight_entry(*weight) for weight in report.weights]
-        columns = math.ceil(len(entries) / rows_left) if entries else 1
-        per_column = math.ceil(len(entries) / columns) if entries else 0
-        for row in range(per_column):
-            cells = entries[row::per_column]
-            lines.append(Content("  ").join(cells))
-        if report.editable:
-            lines.append(Content.styled("e: edit", "$text-disabled"))
+        lines.append(Content.assemble(("bias ", "$text-muted"), format_parameter(report.bias)))
+        footer = Content.styled("e: edit", "$text-disabled") if report.editable else None
+        room = self.size.height - len(lines) - (footer is not None)
+        lines += self._weight_lines(report.weights, self.size.width, max(room, 1))
+        if footer is not None:
+            lines.append(footer)
         return Content("\n").join(lines)
 
-    def _weight_entry(self, source: str, value: float, dead: bool) -> Content:
+    def _weight_lines(self, weights, width: int, rows: int) -> list[Content]:
+        """The incoming weights, flowing into as many columns as the panel needs and has."""
+        if not weights:
+            return [Content.styled("no incoming weights", "$text-muted")]
+        source_width = max(len(source) for source, _, _ in weights)
+        entries = [self._weight_entry(s, v, d, source_width) for s, v, d in weights]
+        entry_width = entries[0].cell_length
+        fitting_columns = max((width + 2) // (entry_width + 2), 1)
+        columns = min(math.ceil(len(entries) / rows), fitting_columns)
+        per_column = math.ceil(len(entries) / columns)
+        if per_column > rows:  # still too many: show what fits and say how many are hidden
+            shown = rows * columns - 1
+            hidden = len(entries) - shown
+            entries = [*entries[:shown], Content.styled(f"+{hidden} more: e", "$text-muted")]
+            per_column = rows
+        return [Content("  ").join(entries[row::per_column]) for row in range(per_column)]
+
+    def _weight_entry(self, source: str, value: float, dead: bool, width: int) -> Content:
         number = "dead" if dead else format_parameter(value)
-        style = "$text-disabled" if dead else ""
-        return Content.assemble((f"← {source}".ljust(9), "$text-muted"), (number.rjust(7), style))
+        return Content.assemble(
+            (f"← {source.ljust(width)} ", "$text-muted"),
+            (number.rjust(7), "$text-disabled" if dead else ""),
+        )

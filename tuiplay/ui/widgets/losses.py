@@ -1,7 +1,10 @@
-"""Losses: test and training loss with 3 decimals, accuracy, and a sparkline of each.
+"""Losses: test and training loss with 3 decimals, accuracy, and a chart of both since reset.
 
-Both sparklines share one logarithmic scale: losses fall over decades while training, and
-on a linear scale everything after the first few epochs would be a flat line.
+Both curves share one logarithmic scale: losses fall over decades while training, and on a
+linear scale everything after the first few epochs would be a flat line. With room the
+chart is drawn in braille dots (2 x 4 per cell), the test loss bright and the training
+loss grey, as the Playground draws them dark and grey; in a short panel each loss gets a
+one-line sparkline instead.
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from textual.widget import Widget
 SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH = len("Training loss") + 1
 FLOOR = 1e-6  # a loss of exactly 0 still has a place on a log scale
+BRAILLE = 0x2800
+# The bit of each braille dot, by [column][row] within the 2 x 4 cell.
+BRAILLE_DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
+MIN_CHART_ROWS = 2
+TEST_STYLE = "$text"
+TRAIN_STYLE = "$text-muted"
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class LossReport:
     test_loss: float
     train_accuracy: float | None
     test_accuracy: float | None
+    epochs: np.ndarray
     train_history: np.ndarray
     test_history: np.ndarray
 
@@ -43,36 +53,73 @@ def log_range(*series: np.ndarray) -> tuple[float, float] | None:
     return float(values.min()), float(values.max())
 
 
-def sparkline(values: np.ndarray, width: int, scale: tuple[float, float] | None) -> str:
-    """`width` glyphs for the series: one per bucket of epochs, its mean on the log scale."""
-    if width <= 0 or not values.size or scale is None:
-        return ""
+def bucket_positions(values: np.ndarray, buckets: int, scale: tuple[float, float]) -> np.ndarray:
+    """Mean log loss of each of `buckets` runs of epochs, 0 (lowest) to 1; NaN if none finite."""
     low, high = scale
     logs = np.log10(np.maximum(values, FLOOR))
-    buckets = min(width, logs.size)
+    buckets = min(buckets, logs.size)
     starts = (np.arange(buckets) * logs.size) // buckets
     finite = np.isfinite(logs)
     sums = np.add.reduceat(np.where(finite, logs, 0.0), starts)
     counts = np.add.reduceat(finite.astype(np.int64), starts)
-    means = sums / np.maximum(counts, 1)
     span = high - low
-    positions = (means - low) / span if span > 1e-9 else np.full(means.shape, 0.5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+        return (means - low) / span if span > 1e-9 else np.where(counts > 0, 0.5, np.nan)
+
+
+def sparkline(values: np.ndarray, width: int, scale: tuple[float, float] | None) -> str:
+    """`width` glyphs for the series: one per run of epochs, its mean on the log scale."""
+    if width <= 0 or not values.size or scale is None:
+        return ""
     top = len(SPARK_GLYPHS) - 1
     return "".join(
-        SPARK_GLYPHS[round(p * top)] if n else "?"
-        for p, n in zip(positions.tolist(), counts.tolist(), strict=True)
+        "?" if np.isnan(p) else SPARK_GLYPHS[round(p * top)]
+        for p in bucket_positions(values, width, scale).tolist()
     )
+
+
+def braille_chart(
+    series: list[np.ndarray], width: int, height: int, scale: tuple[float, float] | None
+) -> list[list[tuple[int, int]]]:
+    """Cells of a line chart of several series: (dot bits, mask of the series drawn there).
+
+    Each series is cut into 2 * width runs of epochs; consecutive points are joined by a
+    vertical run of dots so that a steep fall still reads as a line.
+    """
+    dots = [[0] * width for _ in range(height)]
+    owners = [[0] * width for _ in range(height)]
+    if scale is None or width <= 0 or height <= 0:
+        return [list(zip(d, o, strict=True)) for d, o in zip(dots, owners, strict=True)]
+    bottom = height * 4 - 1
+    for index, values in enumerate(series):
+        if not values.size:
+            continue
+        positions = bucket_positions(values, 2 * width, scale)
+        previous = None
+        for x, position in enumerate(positions.tolist()):
+            if np.isnan(position):
+                previous = None
+                continue
+            y = round((1.0 - position) * bottom)
+            low, high = (y, y) if previous is None else sorted((previous, y))
+            for dot_row in range(low, high + 1):
+                row, column = dot_row // 4, x // 2
+                dots[row][column] |= BRAILLE_DOTS[x % 2][dot_row % 4]
+                owners[row][column] |= 1 << index
+            previous = y
+    return [list(zip(d, o, strict=True)) for d, o in zip(dots, owners, strict=True)]
 
 
 def format_scale(scale: tuple[float, float] | None) -> str:
     if scale is None:
         return ""
     low, high = (10.0**value for value in scale)
-    return f"log scale {low:.2g}…{high:.2g}"
+    return f"log {low:.2g}…{high:.2g}"
 
 
 class LossPanel(Widget):
-    """Three lines; they repaint only when a number or a sparkline glyph changes."""
+    """The loss numbers and their history; repaints only when a printed cell changes."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -86,9 +133,6 @@ class LossPanel(Widget):
     def on_resize(self) -> None:
         self._update_lines()
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return 3
-
     def render(self) -> Content:
         return Content("\n").join(self._lines)
 
@@ -96,50 +140,80 @@ class LossPanel(Widget):
         report = self._report
         if report is None:
             return
+        width, height = self.size
         scale = log_range(report.train_history, report.test_history)
-        spark_width = max(self.size.width - LABEL_WIDTH - 7, 0)
-        lines = (
-            self._loss_line(
-                "Test loss", report.test_loss, sparkline(report.test_history, spark_width, scale)
-            ),
-            self._loss_line(
-                "Training loss",
-                report.train_loss,
-                sparkline(report.train_history, spark_width, scale),
-                muted=True,
-            ),
-            self._info_line(report, scale),
-        )
+        if height >= 3 + MIN_CHART_ROWS:
+            lines = self._chart_lines(report, scale, width, height)
+        else:
+            lines = self._sparkline_lines(report, scale, width)
         if lines != self._lines:
             self._lines = lines
             self.refresh()
 
-    def _loss_line(self, label: str, value: float, spark: str, muted: bool = False) -> Content:
-        # Like the Playground's chart: the test loss dark, the training loss grey.
-        return Content.assemble(
-            (label.ljust(LABEL_WIDTH), "$text-muted"),
-            (format_loss(value).rjust(6), "bold"),
-            " ",
-            (spark, "$text-muted" if muted else "$text"),
+    def _chart_lines(self, report: LossReport, scale, width: int, height: int) -> tuple:
+        rows = braille_chart([report.test_history, report.train_history], width, height - 3, scale)
+        chart = [Content.assemble(*self._runs(row)) for row in rows]
+        epochs = report.epochs
+        span = f"epochs {int(epochs[0]):,}–{int(epochs[-1]):,}" if epochs.size else ""
+        return (
+            self._numbers_line("Test loss", report.test_loss, self._accuracy(report, "test")),
+            self._numbers_line("Training loss", report.train_loss, self._accuracy(report, "train")),
+            *chart,
+            self._spread(span, format_scale(scale), width),
         )
 
-    def _info_line(self, report: LossReport, scale: tuple[float, float] | None) -> Content:
-        """Accuracy, then the sparklines' scale if the line has room for it."""
-        accuracy = self._accuracy_text(report)
-        scale_text = format_scale(scale)
-        gap = self.size.width - len(accuracy) - len(scale_text)
-        if gap < 2:
-            return Content.styled(accuracy, "$text-muted")
-        return Content.assemble(
-            (accuracy, "$text-muted"), " " * gap, (scale_text, "$text-disabled")
+    def _runs(self, row: list[tuple[int, int]]) -> list[tuple[str, str]]:
+        """A chart row as runs of cells of one style (the test loss wins a shared cell)."""
+        runs: list[tuple[str, str]] = []
+        for bits, owners in row:
+            text = chr(BRAILLE + bits) if bits else " "
+            style = TEST_STYLE if owners & 1 else TRAIN_STYLE
+            if runs and runs[-1][1] == style:
+                runs[-1] = (runs[-1][0] + text, style)
+            else:
+                runs.append((text, style))
+        return runs
+
+    def _sparkline_lines(self, report: LossReport, scale, width: int) -> tuple:
+        spark_width = max(width - LABEL_WIDTH - 7, 0)
+        test = sparkline(report.test_history, spark_width, scale)
+        train = sparkline(report.train_history, spark_width, scale)
+        return (
+            self._numbers_line("Test loss", report.test_loss, spark=test),
+            self._numbers_line("Training loss", report.train_loss, spark=train),
+            Content.styled(self._accuracy_text(report, width), "$text-muted"),
         )
 
-    def _accuracy_text(self, report: LossReport) -> str:
+    def _numbers_line(self, label: str, loss: float, note: str = "", spark: str = "") -> Content:
+        style = TEST_STYLE if label.startswith("Test") else TRAIN_STYLE
+        parts = [(label.ljust(LABEL_WIDTH), style), (format_loss(loss).rjust(6), "bold")]
+        if spark:
+            parts += [" ", (spark, style)]
+        line = Content.assemble(*parts)
+        if note and line.cell_length + 2 + len(note) <= self.size.width:
+            line = Content.assemble(line, (f"  {note}", "$text-muted"))
+        return line
+
+    def _accuracy(self, report: LossReport, kind: str) -> str:
+        """The accuracy note of one loss line: "accuracy 97.6%", or why there is none."""
+        accuracy = report.test_accuracy if kind == "test" else report.train_accuracy
+        if accuracy is not None:
+            return f"accuracy {accuracy:.1%}"
+        if kind == "test" and report.train_accuracy is None:
+            return "regression: no accuracy"
+        return ""
+
+    def _spread(self, left: str, right: str, width: int) -> Content:
+        gap = width - len(left) - len(right)
+        if gap < 1:
+            return Content.styled(left, "$text-disabled")
+        return Content.styled(left + " " * gap + right, "$text-disabled")
+
+    def _accuracy_text(self, report: LossReport, width: int) -> str:
+        """Test and training accuracy, or only the test accuracy if both do not fit."""
         if report.test_accuracy is None and report.train_accuracy is None:
             return "regression: no accuracy"
-        parts = []
-        if report.test_accuracy is not None:
-            parts.append(f"accuracy {report.test_accuracy:.1%} test")
-        if report.train_accuracy is not None:
-            parts.append(f"{report.train_accuracy:.1%} train")
-        return " · ".join(parts)
+        test = f"accuracy {report.test_accuracy:.1%} test" if report.test_accuracy else ""
+        train = f"{report.train_accuracy:.1%} train" if report.train_accuracy else ""
+        both = " · ".join(part for part in (test, train) if part)
+        return both if len(both) <= width or not test else test

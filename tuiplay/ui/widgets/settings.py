@@ -90,7 +90,15 @@ class _DatasetSetting(Setting):
 
 
 DATASET = _DatasetSetting("dataset", "dataset", "dataset", "d D", _datasets, wraps=True)
-PROBLEM = Setting("problem", "problem", "problem", "c", lambda _: PROBLEMS, wraps=True)
+PROBLEM = Setting(
+    "problem",
+    "problem",
+    "problem",
+    "c",
+    lambda _: PROBLEMS,
+    wraps=True,
+    text={"classification": "classify", "regression": "regress"}.get,
+)
 NOISE = Setting(
     "noise", "noise", "noise", "n N", lambda _: NOISE_VALUES, wraps=False, text=format_number
 )
