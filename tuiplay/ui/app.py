@@ -60,7 +60,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 TRAINING_SHARE = 0.6  # of each frame spent training; the rest draws and reads keys
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
-NARROW_LEFT_WIDTH = 20  # below WIDE columns: the controls drop their key hints
+NARROW_LEFT_WIDTH = 22  # below WIDE columns: the controls drop their key hints
 LOSS_HEIGHT = 5  # three lines and a border
 BORDER = 2
 BOUNDARY_CHROME = (Y_AXIS_WIDTH + BORDER, 2 + BORDER)  # cells around the field: axes, caption
@@ -278,6 +278,7 @@ class TuiplayApp(App[None]):
         self._losses.border_title = "Loss"
         self.query_one("#guide").border_title = "Keys · colours"
         self._fit_panels()
+        self._show_status()
         self.set_interval(1 / self.fps, self._tick)
         self.call_after_refresh(self._draw)
 
