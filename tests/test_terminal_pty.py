@@ -117,3 +117,39 @@ def test_q_quits_with_status_0_and_restores_the_terminal(start_app) -> None:
     assert not terminal.screen.cursor.hidden
     still_on = [mode for mode in MOUSE_MODES if (mode << 5) in terminal.screen.mode]
     assert still_on == [], f"mouse reporting left on: {still_on}"
+
+
+# The benchmark's own yardsticks, checked on hand-made screens.
+
+
+def screen_after(stream: str, columns: int = 8, rows: int = 2) -> tuple:
+    import pyte
+
+    screen = pyte.Screen(columns, rows)
+    pyte.Stream(screen).feed(stream)
+    return tuple(tuple(screen.buffer[y][x] for x in range(columns)) for y in range(rows))
+
+
+def test_cell_diff_floor_pays_only_for_changed_cells() -> None:
+    from terminal_floor import diff_cost
+
+    before = screen_after("hello")
+    after = screen_after("hellx")
+
+    assert diff_cost(before, before, truecolor=True) == 0
+    # one cursor move to row 1, column 5, then the one new character
+    assert diff_cost(before, after, truecolor=True) == len("\x1b[1;5H") + len("x")
+
+
+def test_delta_sgr_reencoding_draws_the_same_screen_in_fewer_bytes() -> None:
+    from terminal_sgr import with_delta_sgr
+
+    frame = (
+        "\x1b[1;1H\x1b[38;2;1;2;3;48;2;9;9;9mab\x1b[0m\x1b[38;2;1;2;3;48;2;9;9;9mcd\x1b[0m"
+        "\x1b[2;1H\x1b[1;38;2;4;5;6;48;2;9;9;9mX\x1b[0m\x1b[48;2;9;9;9m  \x1b[0m"
+    )
+
+    shorter = with_delta_sgr(frame)
+
+    assert screen_after(shorter) == screen_after(frame)
+    assert len(shorter) < len(frame)
