@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from tuiplay.engine.config import Config
 from tuiplay.engine.features import FEATURE_LABELS
+from tuiplay.ui.widgets.lines import LinePanel
 from tuiplay.ui.widgets.settings import SETTINGS
 
 
@@ -56,7 +56,7 @@ def row_value(name: str, config: Config) -> str:
     raise ValueError(f"unknown controls row {name!r}")
 
 
-class ControlsPanel(Widget, can_focus=True):
+class ControlsPanel(LinePanel, can_focus=True):
     """The list of settings. Arrows belong to the panel while it has focus."""
 
     BINDINGS = [
@@ -88,7 +88,7 @@ class ControlsPanel(Widget, can_focus=True):
         values = tuple(row_value(row.name, config) for row in ROWS)
         if values != self._values:
             self._values = values
-            self.refresh()
+            self.update_lines()
 
     def action_move(self, delta: int) -> None:
         self.row = (self.row + delta) % len(ROWS)
@@ -99,7 +99,7 @@ class ControlsPanel(Widget, can_focus=True):
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(ROWS)
 
-    def render(self) -> Content:
+    def build_lines(self) -> list[Content]:
         lines = []
         width = self.size.width
         for index, (row, value) in enumerate(zip(ROWS, self._values, strict=True)):
@@ -125,13 +125,13 @@ class ControlsPanel(Widget, can_focus=True):
             if selected:
                 line = line.stylize("on $boost")
             lines.append(line)
-        return Content("\n").join(lines)
+        return lines
 
     def watch_row(self) -> None:
-        self.refresh()
+        self.update_lines()
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.update_lines()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self.update_lines()

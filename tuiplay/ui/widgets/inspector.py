@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 from textual.content import Content
-from textual.widget import Widget
+
+from tuiplay.ui.widgets.lines import LinePanel
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def format_parameter(value: float) -> str:
     return f"{value:+.3f}"
 
 
-class Inspector(Widget):
+class Inspector(LinePanel):
     """The numbers behind the selected node; repaints only when a printed digit changes."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -43,25 +44,25 @@ class Inspector(Widget):
     def show(self, report: NodeReport) -> None:
         if report != self._report:
             self._report = report
-            self.refresh()
+            self.update_lines()
 
-    def render(self) -> Content:
+    def build_lines(self) -> list[Content]:
         report = self._report
         if report is None:
-            return Content("")
+            return []
         lines = [
             Content.assemble((report.title, "bold"), "  ", (report.detail, "$text-muted")),
         ]
         if report.bias is None:
             lines.append(Content.styled("an input: no bias, no weights", "$text-muted"))
-            return Content("\n").join(lines)
+            return lines
         lines.append(Content.assemble(("bias ", "$text-muted"), format_parameter(report.bias)))
         footer = Content.styled("e: edit", "$text-disabled") if report.editable else None
         room = self.size.height - len(lines) - (footer is not None)
         lines += self._weight_lines(report.weights, self.size.width, max(room, 1))
         if footer is not None:
             lines.append(footer)
-        return Content("\n").join(lines)
+        return lines
 
     def _weight_lines(self, weights, width: int, rows: int) -> list[Content]:
         """The incoming weights, flowing into as many columns as the panel needs and has."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from textual.content import Content
-from textual.widget import Widget
+
+from tuiplay.ui.widgets.lines import LinePanel
 
 SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH = len("Training loss") + 1
@@ -118,37 +119,26 @@ def format_scale(scale: tuple[float, float] | None) -> str:
     return f"log {low:.2g}…{high:.2g}"
 
 
-class LossPanel(Widget):
+class LossPanel(LinePanel):
     """The loss numbers and their history; repaints only when a printed cell changes."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._report: LossReport | None = None
-        self._lines: tuple[Content, ...] = ()
 
     def show(self, report: LossReport) -> None:
         self._report = report
-        self._update_lines()
+        self.update_lines()
 
-    def on_resize(self) -> None:
-        self._update_lines()
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines)
-
-    def _update_lines(self) -> None:
+    def build_lines(self) -> list[Content]:
         report = self._report
         if report is None:
-            return
+            return []
         width, height = self.size
         scale = log_range(report.train_history, report.test_history)
         if height >= 3 + MIN_CHART_ROWS:
-            lines = self._chart_lines(report, scale, width, height)
-        else:
-            lines = self._sparkline_lines(report, scale, width)
-        if lines != self._lines:
-            self._lines = lines
-            self.refresh()
+            return list(self._chart_lines(report, scale, width, height))
+        return list(self._sparkline_lines(report, scale, width))
 
     def _chart_lines(self, report: LossReport, scale, width: int, height: int) -> tuple:
         rows = braille_chart([report.test_history, report.train_history], width, height - 3, scale)

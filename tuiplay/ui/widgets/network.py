@@ -137,6 +137,11 @@ def bar_level(value: float) -> int:
     return int(np.searchsorted(BAR_THRESHOLDS, abs(value), side="right"))
 
 
+def bar_levels(weights: np.ndarray) -> np.ndarray:
+    """`bar_level` of every weight of an array."""
+    return np.searchsorted(BAR_THRESHOLDS, np.abs(weights), side="right")
+
+
 class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     """The network, drawn with the Line API. Arrow keys are the app's: they move the cursor."""
 
@@ -150,6 +155,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: list[Strip] = []
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
+        self._glance_drawn: tuple | None = None
 
     @property
     def layout_plan(self) -> Layout | None:
@@ -165,6 +171,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._styles = {}  # the theme or the stylesheet changed
+        self._glance_drawn = None
         super().notify_style_update()
 
     def scroll_to_cursor(self) -> None:
@@ -197,7 +204,13 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             self._layout = layout
             self.virtual_size = Size(layout.width, layout.height)
             force = True
-        lines = self._draw(picture, layout)
+        thumbs = [self._shades(picture.feature_grids, layout.thumb)]
+        thumbs += [self._shades(grids, layout.thumb) for grids in picture.node_grids]
+        glance = self._glance(picture, layout, thumbs)
+        if glance == self._glance_drawn and not force:
+            return  # every glyph and colour would be the same: skip building the lines
+        self._glance_drawn = glance
+        lines = self._draw(picture, layout, thumbs)
         if force or len(lines) != len(self._lines):
             self._lines = lines
             self.refresh()
@@ -207,13 +220,27 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             if before != after:
                 self.refresh_lines(y)
 
-    def _draw(self, picture: NetworkPicture, layout: Layout) -> list[Strip]:
+    def _glance(self, picture: NetworkPicture, layout: Layout, thumbs: list) -> tuple:
+        """Everything the lines depend on, compared cheaply: pixels, bar sizes, cursor."""
+        bars = [
+            np.where(np.isfinite(w), np.sign(w) * (1 + bar_levels(w)), 99) + 100 * dead
+            for w, dead in zip(picture.weights, picture.dead, strict=True)
+        ]
+        biases = [shade_indices(b) for b in picture.biases]
+        return (
+            layout,
+            picture.cursor,
+            picture.features_on,
+            *(array.tobytes() for array in (*thumbs, *bars, *biases)),
+        )
+
+    def _draw(self, picture: NetworkPicture, layout: Layout, thumbs: list) -> list[Strip]:
         if not self._styles:  # looked up once: a lookup costs more than drawing a line
             self._styles = {name: self._component_style(name) for name in STYLE_NAMES}
         rows: list[list[Segment]] = [[] for _ in range(layout.height)]
-        self._draw_features(picture, layout, rows)
-        for index, grids in enumerate(picture.node_grids, start=1):
-            self._draw_layer(picture, layout, index, grids, rows)
+        self._draw_features(picture, layout, rows, thumbs[0])
+        for index in range(1, len(layout.columns)):
+            self._draw_layer(picture, layout, index, rows, thumbs[index])
         return [Strip(segments) for segments in rows]
 
     def _component_style(self, name: str) -> Style:
@@ -231,11 +258,10 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     def _mark(self, selected: bool) -> Segment:
         return self._text("▶" if selected else " ", "cursor")
 
-    def _draw_features(self, picture: NetworkPicture, layout: Layout, rows) -> None:
+    def _draw_features(self, picture: NetworkPicture, layout: Layout, rows, thumbs) -> None:
         column = layout.columns[0]
         title = "features" if column.width > len("features") else "in"
         rows[0].append(self._header(title, column.width, picture.cursor.column == 0))
-        thumbs = self._shades(picture.feature_grids, layout.thumb)
         label_width = column.width - layout.thumb - 2
         for node, name in enumerate(FEATURES):
             label = f"{node + 1} {FEATURE_LABELS[name]}"[:label_width].ljust(label_width)
@@ -254,10 +280,9 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
                     line.append(self._blank(1 + label_width))
         self._pad_column(rows, layout, column)
 
-    def _draw_layer(self, picture, layout: Layout, index: int, grids, rows) -> None:
+    def _draw_layer(self, picture, layout: Layout, index: int, rows, thumbs) -> None:
         column = layout.columns[index]
         is_output = index == len(layout.columns) - 1
-        thumbs = self._shades(grids, layout.thumb)
         weights = picture.weights[index - 1]
         biases = picture.biases[index - 1]
         dead = picture.dead[index - 1]

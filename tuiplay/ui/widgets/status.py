@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.content import Content
-from textual.widget import Widget
+
+from tuiplay.ui.widgets.lines import LinePanel
 
 DIVERGED_HINT = "diverged: lower the learning rate (l/L) or reset (r)"
 
@@ -25,7 +26,7 @@ def format_epoch(epoch: int) -> str:
     return f"{epoch:07,d}"
 
 
-class StatusBar(Widget):
+class StatusBar(LinePanel):
     """One line at the top of the screen. It repaints only when its text would change."""
 
     DEFAULT_CSS = """
@@ -43,9 +44,12 @@ class StatusBar(Widget):
     def show(self, status: Status) -> None:
         if status != self._status:
             self._status = status
-            self.refresh()
+            self.update_lines()
 
-    def render(self) -> Content:
+    def build_lines(self) -> list[Content]:
+        return [self._line()]
+
+    def _line(self) -> Content:
         status = self._status
         parts: list[str | tuple[str, str]] = [
             (" tuiplay ", "bold reverse"),
