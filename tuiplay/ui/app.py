@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from tuiplay.engine.config import (
@@ -57,7 +58,10 @@ from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
 from tuiplay.ui.widgets.status import Status, StatusBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-TRAINING_SHARE = 0.6  # of each frame spent training; the rest draws and reads keys
+# The clock ticks every TICK seconds and trains for TRAINING_SHARE of it, so keys are read
+# at least that often; a frame is drawn on the ticks where one is due.
+TICK = 0.02
+TRAINING_SHARE = 0.6
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
 NARROW_LEFT_WIDTH = 22  # below WIDE columns: the controls drop their key hints
@@ -238,7 +242,9 @@ class TuiplayApp(App[None]):
         self.session = Session(config)
         self.palette = palette_for(mode)
         self.fps = fps
-        self.playing = not paused
+        self._clock: Timer | None = None
+        self._playing = not paused
+        self._last_frame = 0.0
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -279,7 +285,7 @@ class TuiplayApp(App[None]):
         self.query_one("#guide").border_title = "Keys · colours"
         self._fit_panels()
         self._show_status()
-        self.set_interval(1 / self.fps, self._tick)
+        self._clock = self.set_interval(TICK, self._tick, pause=not self.playing)
         self.call_after_refresh(self._draw)
 
     def on_resize(self, event: Resize) -> None:
@@ -326,13 +332,27 @@ class TuiplayApp(App[None]):
 
     # The training clock
 
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @playing.setter
+    def playing(self, playing: bool) -> None:
+        """Start or stop the clock: a paused app does no work at all."""
+        self._playing = playing
+        if self._clock is not None:
+            self._clock.resume() if playing else self._clock.pause()
+
     def _tick(self) -> None:
+        """Train for part of the tick; draw when a frame is due (at most `fps` a second)."""
         if not self.playing:
             return
-        self._train(TRAINING_SHARE / self.fps)
+        self._train(TRAINING_SHARE * TICK)
         if self.session.diverged:
             self.playing = False
-        self._draw()
+            self._draw()
+        elif time.perf_counter() - self._last_frame >= 1 / self.fps:
+            self._draw()
 
     def _train(self, budget: float) -> None:
         """Train whole epochs until `budget` seconds are spent (at least one epoch)."""
@@ -366,6 +386,7 @@ class TuiplayApp(App[None]):
     def _draw(self) -> None:
         if self.has_class("-too-small") or not self._network.is_attached:
             return
+        self._last_frame = time.perf_counter()
         session = self.session
         boundary = self._boundary
         size = max(boundary.grid_size, MIN_GRID)
