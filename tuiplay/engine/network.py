@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 
-from tuiplay.engine.activations import ACTIVATE
+from tuiplay.engine.activations import Call, activation_calls
 from tuiplay.engine.rng import SeededRandom
 
 
@@ -50,7 +51,7 @@ class Network:
         for a, b, shape in slices:
             is_weight[a:b].reshape(shape)[:, 0] = False
         self.is_weight = is_weight
-        self._buffers: dict[int, _Buffers] = {}
+        self._forward_plans: dict[int, _ForwardPlan] = {}
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -83,52 +84,53 @@ class Network:
         return self.output_activation if layer == len(self.weights) - 1 else self.activation
 
     # -- forward ------------------------------------------------------------------------
-    def _buffers_for(self, rows: int) -> _Buffers:
-        buffers = self._buffers.get(rows)
-        if buffers is None:
-            buffers = _Buffers(self.layer_sizes, rows)
-            if len(self._buffers) > 8:
-                self._buffers.clear()
-            self._buffers[rows] = buffers
-        return buffers
+    def _forward_plan(self, rows: int) -> _ForwardPlan:
+        plan = self._forward_plans.get(rows)
+        if plan is None:
+            if len(self._forward_plans) > 8:
+                self._forward_plans.clear()
+            plan = self._forward_plans[rows] = _ForwardPlan(self, rows)
+        return plan
 
-    def _forward(self, inputs: np.ndarray) -> _Buffers:
-        buffers = self._buffers_for(len(inputs))
-        buffers.outputs_with_ones[0][:, 1:] = inputs
-        for layer, params in enumerate(self.layer_params):
-            total_input = buffers.total_inputs[layer]
-            np.matmul(buffers.outputs_with_ones[layer], params.T, out=total_input)
-            ACTIVATE[self.activation_of(layer)](total_input, buffers.outputs[layer + 1])
-        return buffers
+    def _forward(self, inputs: np.ndarray) -> list[np.ndarray]:
+        return self._forward_plan(len(inputs)).run(inputs)
 
     def forward_all(self, inputs: np.ndarray) -> list[np.ndarray]:
         """Every node's output for each input row: a list of (N, n_l) arrays, inputs first."""
         with np.errstate(all="ignore"):
-            buffers = self._forward(inputs)
-            return [layer.copy() for layer in buffers.outputs]
+            return [layer.copy() for layer in self._forward(inputs)]
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """The output node's value for each input row, shape (N,)."""
         with np.errstate(all="ignore"):
-            return self._forward(inputs).outputs[-1][:, 0].copy()
+            return self._forward(inputs)[-1][:, 0].copy()
 
     def mean_loss(self, inputs: np.ndarray, targets: np.ndarray) -> float:
         """Mean of 0.5 (output - target)² over the points; NaN for no points."""
         if len(inputs) == 0:
             return float("nan")
         with np.errstate(all="ignore"):
-            error = self._forward(inputs).outputs[-1][:, 0] - targets
+            error = self._forward(inputs)[-1][:, 0] - targets
             return float(0.5 * np.dot(error, error) / len(targets))
 
 
-class _Buffers:
-    """Preallocated arrays for a forward pass over `rows` points; index l = node layer l."""
+class _ForwardPlan:
+    """The forward pass over `rows` points as prebound numpy calls into fixed buffers."""
 
-    def __init__(self, layer_sizes: Sequence[int], rows: int):
-        self.outputs_with_ones = []
-        self.outputs = []
-        for size in layer_sizes:
-            with_ones = np.ones((rows, 1 + size))
-            self.outputs_with_ones.append(with_ones)
-            self.outputs.append(with_ones[:, 1:])
-        self.total_inputs = [np.empty((rows, size)) for size in layer_sizes[1:]]
+    def __init__(self, network: Network, rows: int) -> None:
+        self.with_ones = [np.ones((rows, 1 + size)) for size in network.layer_sizes]
+        self.outputs = [with_ones[:, 1:] for with_ones in self.with_ones]
+        self.calls: list[Call] = []
+        for layer, params in enumerate(network.layer_params):
+            total = np.empty((rows, network.layer_sizes[layer + 1]))
+            self.calls.append(partial(np.dot, self.with_ones[layer], params.T, total))
+            self.calls += activation_calls(
+                network.activation_of(layer), total, self.outputs[layer + 1]
+            )
+
+    def run(self, inputs: np.ndarray) -> list[np.ndarray]:
+        """Every node layer's outputs (views into the plan's buffers), inputs first."""
+        self.outputs[0][:] = inputs
+        for call in self.calls:
+            call()
+        return self.outputs
