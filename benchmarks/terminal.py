@@ -129,7 +129,9 @@ def run(app: list[str], scenario: Scenario, size: tuple[int, int], timing: Timin
     try:
         measure(terminal, result, timing)
     except ScenarioFailed as failure:
-        result.problem = str(failure)
+        shown = [line.strip() for line in terminal.text().splitlines() if line.strip()]
+        last = f" (the screen's last line: {shown[-1][:80]!r})" if shown else " (blank screen)"
+        result.problem = str(failure) + last
     finally:
         if terminal.running:
             result.peak_rss = terminal.peak_rss_bytes()
