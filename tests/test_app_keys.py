@@ -369,3 +369,16 @@ async def test_every_controls_row_can_be_changed(new_app):
             await pilot.press("right")
             assert app.session.config != before, row.name
             await pilot.press("down")
+
+
+async def test_the_command_palette_lists_every_action_and_every_setting_value(new_app):
+    from tuiplay.ui.widgets.settings import SETTINGS
+
+    app = new_app()
+    async with app.run_test(size=SIZE):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in app.BINDINGS:
+            assert binding.description in titles
+        for setting in SETTINGS:
+            for value in setting.choices(app.session.config):
+                assert f"Set {setting.noun} to {value}" in titles

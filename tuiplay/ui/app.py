@@ -1,12 +1,14 @@
 """The tuiplay app: the TensorFlow Playground in a terminal.
 
-The screen: a status line; the controls and the inspector on the left; the network in the
-middle; the decision boundary and the losses on the right; the key hints at the bottom.
+The screen: a status line; the controls, quick keys and colour key on the left; the network
+and the selected neuron's numbers in the middle; the decision boundary and the losses on
+the right; key hints at the bottom. Panel widths are shared out in `_fit_panels`.
 
-The training clock is a timer on the event loop. Each tick trains as many epochs as fit in
-about 60% of a frame, then redraws once: one grid forward pass feeds the boundary and every
-thumbnail, and each widget repaints only what changed. While paused nothing is redrawn
-unless the user changes something, so a paused session sends nothing to the terminal.
+The training clock is a timer on the event loop (no threads: the GIL made them slower).
+Each tick trains whole epochs for 60% of its 20 ms, so keys are never kept waiting long,
+and draws a frame when one is due: one grid forward pass feeds the boundary and every
+thumbnail, and each widget repaints only what changed. While paused the clock stops and
+nothing is redrawn unless the user changes something, so a paused app sends nothing.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from tuiplay.ui.widgets.network import (
     plan_layout,
 )
 from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
-from tuiplay.ui.widgets.status import Status, StatusBar
+from tuiplay.ui.widgets.status import DIVERGED_HINT, Status, StatusBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 # The clock ticks every TICK seconds and trains for TRAINING_SHARE of it, so keys are read
@@ -71,6 +73,7 @@ BOUNDARY_CHROME = (Y_AXIS_WIDTH + BORDER, 2 + BORDER)  # cells around the field:
 MIN_RESOLUTION = 20  # boundary pixels per side when the network needs all the room
 WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and feature names
 INSPECTOR_MIN_HEIGHT = 7
+RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 
 QUICK_KEYS = """\
 [b]space[/] play/pause
@@ -83,7 +86,6 @@ QUICK_KEYS = """\
 [b]d[/] data [b]l L[/] rate
 [b]e[/] edit [b]tab[/] panels
 [b]?[/] help [b]^p[/] commands"""
-RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,18 @@ def _hidden(key: str, action: str, description: str) -> Binding:
     return Binding(key, action, description, show=False)
 
 
-def _setting_keys(setting: Setting, up: str, down: str, noun: str) -> Key:
+def _setting_keys(name: str, up: str, down: str) -> Key:
+    setting = SETTINGS_BY_NAME[name]
+    noun = setting.noun
     return _key(
         f"{up} {down}",
-        f"{noun} up / down" if not setting.wraps else f"next / previous {noun}",
-        _hidden(up, f"setting('{setting.name}', 1)", f"Next {noun}"),
-        _hidden(down, f"setting('{setting.name}', -1)", f"Previous {noun}"),
+        f"next / previous {noun}" if setting.wraps else f"{noun} up / down",
+        _hidden(up, f"setting('{name}', 1)", f"Next {noun}" if setting.wraps else f"{noun} up"),
+        _hidden(
+            down,
+            f"setting('{name}', -1)",
+            f"Previous {noun}" if setting.wraps else f"{noun} down",
+        ),
     )
 
 
@@ -171,19 +179,19 @@ KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
     (
         "Settings (or Tab to the controls panel: ↑ ↓ choose, ← → change)",
         (
-            _setting_keys(SETTINGS_BY_NAME["dataset"], "d", "D", "dataset"),
+            _setting_keys("dataset", "d", "D"),
             _key(
                 "c",
                 "problem type: classification / regression",
                 _hidden("c", "setting('problem', 1)", "Switch problem type"),
             ),
-            _setting_keys(SETTINGS_BY_NAME["noise"], "n", "N", "noise"),
-            _setting_keys(SETTINGS_BY_NAME["train_ratio"], "o", "O", "ratio of training data"),
-            _setting_keys(SETTINGS_BY_NAME["batch_size"], "b", "B", "batch size"),
-            _setting_keys(SETTINGS_BY_NAME["learning_rate"], "l", "L", "learning rate"),
-            _setting_keys(SETTINGS_BY_NAME["activation"], "a", "A", "activation"),
-            _setting_keys(SETTINGS_BY_NAME["regularization"], "p", "P", "regularization"),
-            _setting_keys(SETTINGS_BY_NAME["regularization_rate"], "]", "[", "regularization rate"),
+            _setting_keys("noise", "n", "N"),
+            _setting_keys("train_ratio", "o", "O"),
+            _setting_keys("batch_size", "b", "B"),
+            _setting_keys("learning_rate", "l", "L"),
+            _setting_keys("activation", "a", "A"),
+            _setting_keys("regularization", "p", "P"),
+            _setting_keys("regularization_rate", "]", "["),
             _key(
                 "t",
                 "show / hide the test data",
@@ -232,7 +240,6 @@ class TuiplayApp(App[None]):
     TITLE = "tuiplay"
     AUTO_FOCUS = "#network"
     BINDINGS = _all_bindings()
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(
         self, config: Config, *, paused: bool = False, colors: str = "auto", fps: int = 20
@@ -366,7 +373,7 @@ class TuiplayApp(App[None]):
                 return
             elapsed = time.perf_counter() - start
             per_epoch = elapsed / trained
-            chunk = int((budget - elapsed) / per_epoch * 0.8)
+            chunk = int((budget - elapsed) / per_epoch * 0.8)  # 0.8: epochs vary in cost
             if chunk < 1:
                 return
 
@@ -424,7 +431,7 @@ class TuiplayApp(App[None]):
 
     @property
     def state(self) -> str:
-        """ "playing", "paused" or "diverged", as the status line says."""
+        """What the status line says the session is doing: playing, paused or diverged."""
         if self.session.diverged:
             return "diverged"
         return "playing" if self.playing else "paused"
@@ -524,7 +531,7 @@ class TuiplayApp(App[None]):
 
     def action_toggle_play(self) -> None:
         if self.session.diverged:
-            self.notify("diverged: lower the learning rate (l/L) or reset (r)", severity="warning")
+            self.notify(DIVERGED_HINT, severity="warning")
             return
         self.playing = not self.playing
         self._rate_samples.clear()
@@ -699,14 +706,14 @@ class TuiplayApp(App[None]):
                 for binding in key.bindings:
                     yield SystemCommand(
                         binding.description,
-                        f"{key.description} (key {binding.key_display or key.keys})",
+                        f"{key.description} (key {self.get_key_display(binding)})",
                         partial(self.run_action, binding.action),
                     )
         config = self.session.config
         for setting in SETTINGS:
             for value in setting.choices(config):
                 yield SystemCommand(
-                    f"Set {setting.label} to {value}",
+                    f"Set {setting.noun} to {value}",
                     f"currently {setting.value_text(config)}",
                     partial(self._set, setting, value),
                     discover=False,

@@ -44,6 +44,12 @@ class Setting:
     choices: Callable[[Config], Sequence[Any]]
     wraps: bool  # cycle past the ends (categories) or stop there (numbers)
     text: Callable[[Any], str] = str
+    title: str = ""  # the full name, where the controls panel abbreviates it
+
+    @property
+    def noun(self) -> str:
+        """The setting's name in help lines and palette entries."""
+        return self.title or self.label
 
     def current(self, config: Config) -> Any:
         return getattr(config, self.field)
@@ -98,6 +104,7 @@ PROBLEM = Setting(
     lambda _: PROBLEMS,
     wraps=True,
     text={"classification": "classify", "regression": "regress"}.get,
+    title="problem type",
 )
 NOISE = Setting(
     "noise", "noise", "noise", "n N", lambda _: NOISE_VALUES, wraps=False, text=format_number
@@ -110,6 +117,7 @@ TRAIN_RATIO = Setting(
     lambda _: TRAIN_PERCENTS,
     wraps=False,
     text=format_number,
+    title="percentage of training data",
 )
 BATCH_SIZE = Setting(
     "batch_size", "batch size", "batch_size", "b B", lambda _: BATCH_SIZES, wraps=False
@@ -122,6 +130,7 @@ LEARNING_RATE = Setting(
     lambda _: LEARNING_RATES,
     wraps=False,
     text=format_number,
+    title="learning rate",
 )
 ACTIVATION = Setting(
     "activation", "activation", "activation", "a A", lambda _: ACTIVATIONS, wraps=True
@@ -133,6 +142,7 @@ REGULARIZATION = Setting(
     "p P",
     lambda _: REGULARIZATIONS,
     wraps=True,
+    title="regularization",
 )
 REGULARIZATION_RATE = Setting(
     "regularization_rate",
@@ -142,6 +152,7 @@ REGULARIZATION_RATE = Setting(
     lambda _: REGULARIZATION_RATES,
     wraps=False,
     text=format_number,
+    title="regularization rate",
 )
 
 SETTINGS: tuple[Setting, ...] = (
