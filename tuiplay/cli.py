@@ -70,7 +70,7 @@ def _number(low: float, high: float) -> object:
             ) from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(
-                f"{text} is out of range; allowed: {low:g} to {high:g}"
+                f"{text!r} is out of range; allowed: {low:g} to {high:g}"
             )
         return int(value) if value.is_integer() else value
 
@@ -86,7 +86,7 @@ def _whole(low: int, high: int) -> object:
                 f"{text!r} is not a whole number; allowed: {low} to {high}"
             ) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: {low} to {high}")
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: {low} to {high}")
         return value
 
     return parse
@@ -121,7 +121,7 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size; e.g. 120x40") from None
     if not (20 <= size[0] <= 500 and 8 <= size[1] <= 200):
-        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 20x8 to 500x200")
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: 20x8 to 500x200")
     return size
 
 

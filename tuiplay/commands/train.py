@@ -44,7 +44,7 @@ def _epochs(text: str) -> int:
             f"{text!r} is not a whole number; allowed: 0 to 10000000"
         ) from None
     if not 0 <= value <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 0 to 10000000")
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: 0 to 10000000")
     return value
 
 

@@ -33,27 +33,34 @@ LARGE_MAX_NEURONS = 64
 MAX_SEED_LENGTH = 64
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value for an error message: its repr (which escapes control characters), cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ConfigError(ValueError):
     """A setting with a value that is not allowed; the message names both and what is."""
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ConfigError(f"{name}: {value!r} is not allowed; choose one of {', '.join(allowed)}")
+        choices = ", ".join(allowed)
+        raise ConfigError(f"{name}: {shown(value)} is not allowed; choose one of {choices}")
 
 
 def _check_number(name: str, value: object, low: float, high: float, allowed: str) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{name}: {value!r} is not a number; allowed: {allowed}")
+        raise ConfigError(f"{name}: {shown(value)} is not a number; allowed: {allowed}")
     if not math.isfinite(value) or not low <= value <= high:
-        raise ConfigError(f"{name}: {value!r} is out of range; allowed: {allowed}")
+        raise ConfigError(f"{name}: {shown(value)} is out of range; allowed: {allowed}")
 
 
 def _check_integer(name: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name}: {value!r} is not a whole number; allowed: {low} to {high}")
+        raise ConfigError(f"{name}: {shown(value)} is not a whole number; allowed: {low} to {high}")
     if not low <= value <= high:
-        raise ConfigError(f"{name}: {value!r} is out of range; allowed: {low} to {high}")
+        raise ConfigError(f"{name}: {shown(value)} is out of range; allowed: {low} to {high}")
 
 
 @dataclass(frozen=True)
@@ -100,12 +107,17 @@ class Config:
         _check_integer("batch_size", self.batch_size, 1, 10_000)
         self._validate_network_shape()
         if self.seed is not None and (
-            not isinstance(self.seed, str) or len(self.seed) > MAX_SEED_LENGTH
+            not isinstance(self.seed, str)
+            or len(self.seed) > MAX_SEED_LENGTH
+            or not self.seed.isprintable()
         ):
-            raise ConfigError(f"seed: {self.seed!r:.80} is not allowed; use a short text")
+            raise ConfigError(
+                f"seed: {shown(self.seed)} is not allowed; use printable text of at most "
+                f"{MAX_SEED_LENGTH} characters"
+            )
         for name in ("show_test_data", "discretize", "init_zero", "large_network"):
             if not isinstance(getattr(self, name), bool):
-                raise ConfigError(f"{name}: {getattr(self, name)!r} is not true or false")
+                raise ConfigError(f"{name}: {shown(getattr(self, name))} is not true or false")
 
     def _validate_network_shape(self) -> None:
         max_layers, max_neurons = (
@@ -117,15 +129,15 @@ class Config:
         shape = ",".join(str(n) for n in self.network_shape)
         if len(self.network_shape) > max_layers:
             raise ConfigError(
-                f"network_shape: {shape!r} has {len(self.network_shape)} hidden layers; "
+                f"network_shape: {shown(shape)} has {len(self.network_shape)} hidden layers; "
                 f"allowed: 0 to {max_layers}{hint}"
             )
         for neurons in self.network_shape:
             if isinstance(neurons, bool) or not isinstance(neurons, int):
-                raise ConfigError(f"network_shape: {shape!r} must be whole numbers")
+                raise ConfigError(f"network_shape: {shown(shape)} must be whole numbers")
             if not 1 <= neurons <= max_neurons:
                 raise ConfigError(
-                    f"network_shape: {shape!r} has a layer of {neurons} neurons; "
+                    f"network_shape: {shown(shape)} has a layer of {neurons} neurons; "
                     f"allowed: 1 to {max_neurons} per layer{hint}"
                 )
 
@@ -198,7 +210,7 @@ class Config:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"config: unknown field {unknown[0]!r}")
+            raise ConfigError(f"config: unknown field {shown(unknown[0])}")
         values = dict(data)
         if "network_shape" in values:
             values["network_shape"] = _as_tuple("network_shape", values["network_shape"])
@@ -209,7 +221,7 @@ class Config:
 
 def _as_tuple(name: str, value: Any) -> tuple:
     if not isinstance(value, list):
-        raise ConfigError(f"{name}: {value!r:.80} is not a list")
+        raise ConfigError(f"{name}: {shown(value)} is not a list")
     return tuple(value)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tuiplay.engine.config import Config, ConfigError
+from tuiplay.engine.config import Config, ConfigError, shown
 from tuiplay.engine.datasets import DataSplit
 from tuiplay.engine.history import LossHistory
 from tuiplay.engine.network import Network
@@ -126,7 +126,7 @@ def from_dict(data: Any) -> Session:
     version = data.get("version")
     if version != VERSION:
         raise SessionFileError(
-            f"session format version {version!r} is not supported; this tuiplay reads version "
+            f"session format version {shown(version)} is not supported; this tuiplay reads version "
             f"{VERSION}"
         )
     try:
@@ -208,7 +208,7 @@ def _read_network(data: dict, config: Config) -> Network:
                 and len(pair) == 2
                 and all(isinstance(v, int) and 0 <= v < n for v, n in zip(pair, shape))
             ):
-                raise SessionFileError(f"network.dead[{layer}]: {pair!r:.40} is not a link")
+                raise SessionFileError(f"network.dead[{layer}]: {shown(pair)} is not a link")
             network.dead[layer][pair[0], pair[1]] = True
     accumulated = data.get("accumulated", 0)
     if not isinstance(accumulated, int) or accumulated < 0:

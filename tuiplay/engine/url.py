@@ -12,7 +12,7 @@ import math
 from typing import Any
 from urllib.parse import unquote
 
-from tuiplay.engine.config import Config, ConfigError, js_number
+from tuiplay.engine.config import Config, ConfigError, js_number, shown
 
 # The Playground's key order when it writes a URL.
 _KEY_ORDER = [
@@ -92,7 +92,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         fragment = text.strip()
         if "://" in fragment or ("=" not in fragment and fragment):
             raise ConfigError(
-                f"url: {text!r:.80} has no '#key=value&…' part; paste the whole Playground "
+                f"url: {shown(text)} has no '#key=value&…' part; paste the whole Playground "
                 "address or just its hash"
             )
     pairs = []
@@ -101,7 +101,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
             continue
         key, equals, value = item.partition("=")
         if not equals:
-            raise ConfigError(f"url: {item!r:.80} is not key=value")
+            raise ConfigError(f"url: {shown(item)} is not key=value")
         pairs.append((unquote(key), unquote(value)))
     return pairs
 
@@ -110,16 +110,16 @@ def _number(key: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ConfigError(f"url: {key}={value!r:.80} is not a number") from None
+        raise ConfigError(f"url: {key}={shown(value)} is not a number") from None
     if not math.isfinite(number):
-        raise ConfigError(f"url: {key}={value!r:.80} is not a finite number")
+        raise ConfigError(f"url: {key}={shown(value)} is not a finite number")
     return int(number) if number.is_integer() else number
 
 
 def _whole_number(key: str, value: str) -> int:
     number = _number(key, value)
     if not isinstance(number, int):
-        raise ConfigError(f"url: {key}={value!r:.80} is not a whole number")
+        raise ConfigError(f"url: {key}={shown(value)} is not a whole number")
     return number
 
 
@@ -169,7 +169,7 @@ def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
         elif key in _IGNORED_KEYS or key.endswith("_hide"):
             continue
         else:
-            warnings.append(f"url: unknown key {key!r:.40} ignored")
+            warnings.append(f"url: unknown key {shown(key)} ignored")
     changes["features"] = tuple(features)
     shape = changes.get("network_shape", base.network_shape)
     try:
