@@ -29,6 +29,7 @@ from tuiplay.ui.widgets.halfblock import half_block_strip
 THUMB_SIZES = (8, 6, 4, 2)  # thumbnail width in cells = height in pixels, largest first
 BAR_GLYPHS = "▁▂▃▄▅▆▇█"
 BAR_THRESHOLDS = 0.05 * 2.0 ** np.arange(len(BAR_GLYPHS))  # |w| at which each bar starts
+DEAD_CODE, NAN_CODE = 100, 101  # bar codes beyond the sizes -8 .. 8
 THUMBNAIL_CACHE_SIZE = 4096  # distinct thumbnail rows kept between frames
 STYLE_NAMES = ("header", "header-selected", "cursor", "feature-on", "feature-off", "weak")
 FEATURE_LABEL_WIDTH = 2 + max(len(label) for label in FEATURE_LABELS.values())
@@ -53,6 +54,19 @@ class NetworkPicture:
     biases: list[np.ndarray]
     dead: list[np.ndarray]
     cursor: Cursor
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame's pixels and marks, as palette indices and bar codes."""
+
+    thumbs: list[np.ndarray]  # per column: (nodes, P, P) shade indices
+    bars: list[np.ndarray]  # per layer: bar codes of its incoming weights
+    biases: list[np.ndarray]  # per layer: shade indices of its biases
+
+    def fingerprint(self) -> tuple[bytes, ...]:
+        """Equal fingerprints draw equal pictures."""
+        return tuple(array.tobytes() for array in (*self.thumbs, *self.bars, *self.biases))
 
 
 @dataclass(frozen=True)
@@ -132,14 +146,16 @@ def block_average(grids: np.ndarray, pixels: int) -> np.ndarray:
     return sums / np.outer(counts, counts)
 
 
-def bar_level(value: float) -> int:
-    """0 for |w| below 0.05, then one more eighth each time |w| doubles (8 from 6.4 up)."""
-    return int(np.searchsorted(BAR_THRESHOLDS, abs(value), side="right"))
+def bar_codes(weights: np.ndarray, dead: np.ndarray) -> np.ndarray:
+    """What each weight's bar shows: its size by sign, or that it is dead or not a number.
 
-
-def bar_levels(weights: np.ndarray) -> np.ndarray:
-    """`bar_level` of every weight of an array."""
-    return np.searchsorted(BAR_THRESHOLDS, np.abs(weights), side="right")
+    The size is 0 for |w| below 0.05, then one more eighth each time |w| doubles (8 from
+    6.4 up); negative weights get negative codes.
+    """
+    levels = np.searchsorted(BAR_THRESHOLDS, np.abs(weights), side="right")
+    codes = np.where(weights < 0, -levels, levels)
+    codes = np.where(np.isfinite(weights), codes, NAN_CODE)
+    return np.where(dead, DEAD_CODE, codes)
 
 
 class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -155,6 +171,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: list[Strip] = []
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
+        self._marks: dict[tuple[str, int], Segment] = {}  # bars and bias squares by code
+        self._rendered: dict[int, tuple[int, int, Strip]] = {}  # line: scroll x, width, strip
         self._glance_drawn: tuple | None = None
 
     @property
@@ -171,6 +189,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._styles = {}  # the theme or the stylesheet changed
+        self._marks = {}
+        self._rendered = {}
         self._glance_drawn = None
         super().notify_style_update()
 
@@ -187,10 +207,17 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         line = y + scroll_y
         width = self.size.width
+        cached = self._rendered.get(line)
+        if cached is not None and cached[:2] == (scroll_x, width):
+            return cached[2]
+        base = self._style("base")
         if 0 <= line < len(self._lines):
             strip = self._lines[line].crop_extend(scroll_x, scroll_x + width, None)
-            return strip.apply_style(self.rich_style)
-        return Strip.blank(width, self.rich_style)
+            strip = strip.apply_style(base)
+        else:
+            strip = Strip.blank(width, base)
+        self._rendered[line] = (scroll_x, width, strip)
+        return strip
 
     # Building the picture
 
@@ -204,50 +231,47 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
             self._layout = layout
             self.virtual_size = Size(layout.width, layout.height)
             force = True
-        thumbs = [self._shades(picture.feature_grids, layout.thumb)]
-        thumbs += [self._shades(grids, layout.thumb) for grids in picture.node_grids]
-        glance = self._glance(picture, layout, thumbs)
+        grids = (picture.feature_grids, *picture.node_grids)
+        frame = Frame(
+            thumbs=[self._shades(grid, layout.thumb) for grid in grids],
+            bars=[bar_codes(w, d) for w, d in zip(picture.weights, picture.dead, strict=True)],
+            biases=[shade_indices(b) for b in picture.biases],
+        )
+        glance = (layout, picture.cursor, picture.features_on, frame.fingerprint())
         if glance == self._glance_drawn and not force:
             return  # every glyph and colour would be the same: skip building the lines
         self._glance_drawn = glance
-        lines = self._draw(picture, layout, thumbs)
+        lines = self._draw(picture, layout, frame)
         if force or len(lines) != len(self._lines):
             self._lines = lines
+            self._rendered.clear()
             self.refresh()
             return
         old, self._lines = self._lines, lines
         for y, (before, after) in enumerate(zip(old, lines, strict=True)):
             if before != after:
+                self._rendered.pop(y, None)
                 self.refresh_lines(y)
 
-    def _glance(self, picture: NetworkPicture, layout: Layout, thumbs: list) -> tuple:
-        """Everything the lines depend on, compared cheaply: pixels, bar sizes, cursor."""
-        bars = [
-            np.where(np.isfinite(w), np.sign(w) * (1 + bar_levels(w)), 99) + 100 * dead
-            for w, dead in zip(picture.weights, picture.dead, strict=True)
-        ]
-        biases = [shade_indices(b) for b in picture.biases]
-        return (
-            layout,
-            picture.cursor,
-            picture.features_on,
-            *(array.tobytes() for array in (*thumbs, *bars, *biases)),
-        )
-
-    def _draw(self, picture: NetworkPicture, layout: Layout, thumbs: list) -> list[Strip]:
-        if not self._styles:  # looked up once: a lookup costs more than drawing a line
-            self._styles = {name: self._component_style(name) for name in STYLE_NAMES}
+    def _draw(self, picture: NetworkPicture, layout: Layout, frame: Frame) -> list[Strip]:
         rows: list[list[Segment]] = [[] for _ in range(layout.height)]
-        self._draw_features(picture, layout, rows, thumbs[0])
+        self._draw_features(picture, layout, rows, frame.thumbs[0])
         for index in range(1, len(layout.columns)):
-            self._draw_layer(picture, layout, index, rows, thumbs[index])
-        return [Strip(segments) for segments in rows]
+            self._draw_layer(picture, layout, index, rows, frame)
+        return [Strip(segments, layout.width) for segments in rows]
 
-    def _component_style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"network--{name}", partial=True)
+    def _style(self, name: str) -> Style:
+        """A component style, or "base"; looked up once, as a lookup costs more than a line."""
+        if not self._styles:
+            self._styles = {
+                name: self.get_component_rich_style(f"network--{name}", partial=True)
+                for name in STYLE_NAMES
+            }
+            self._styles["base"] = self.rich_style
+        return self._styles[name]
 
     def _text(self, text: str, style: str | None = None) -> Segment:
-        return Segment(text, self._styles[style] if style else None)
+        return Segment(text, self._style(style) if style else None)
 
     def _blank(self, width: int) -> Segment:
         return Segment(" " * width)
@@ -280,12 +304,12 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
                     line.append(self._blank(1 + label_width))
         self._pad_column(rows, layout, column)
 
-    def _draw_layer(self, picture, layout: Layout, index: int, rows, thumbs) -> None:
+    def _draw_layer(self, picture, layout: Layout, index: int, rows, frame: Frame) -> None:
         column = layout.columns[index]
         is_output = index == len(layout.columns) - 1
-        weights = picture.weights[index - 1]
-        biases = picture.biases[index - 1]
-        dead = picture.dead[index - 1]
+        thumbs = frame.thumbs[index]
+        bars = frame.bars[index - 1].tolist()
+        biases = frame.biases[index - 1].tolist()
         sources = "".join(str((i + 1) % 10) for i in range(column.inputs))
         title = "out" if is_output else f"L{index}"
         rows[0] += [
@@ -301,9 +325,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
                     continue
                 if row == layout.label_row:
                     line.append(self._blank(1))
-                    line += [
-                        self._bar(w, d) for w, d in zip(weights[node], dead[node], strict=True)
-                    ]
+                    line += [self._bar(code) for code in bars[node]]
                     line += [self._bias(biases[node]), self._mark(selected)]
                 else:
                     line.append(self._blank(column.inputs + 3))
@@ -315,28 +337,36 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         for line in range(layout.node_line(column.nodes), layout.height):
             rows[line].append(self._blank(column.width))
 
-    def _bar(self, value: float, dead: bool) -> Segment:
+    def _bar(self, code: int) -> Segment:
         """A weight: a bar whose height is its magnitude and whose colour is its sign."""
-        if dead:
-            return self._text("×", "weak")
-        if not np.isfinite(value):
-            return Segment("?", Style(color=self._palette.colors[NAN_INDEX]))
-        level = bar_level(value)
-        if level == 0:
-            return self._text("·", "weak")
-        glyph = BAR_GLYPHS[level - 1]
-        if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
-            return Segment(glyph, Style(reverse=value < 0))
-        color = self._palette.colors[N_SHADES - 1 if value > 0 else 0]
-        return Segment(glyph, Style(color=color))
+        segment = self._marks.get(("bar", code))
+        if segment is None:
+            segment = self._marks[("bar", code)] = self._bar_segment(code)
+        return segment
 
-    def _bias(self, value: float) -> Segment:
+    def _bar_segment(self, code: int) -> Segment:
+        if code == DEAD_CODE:
+            return self._text("×", "weak")
+        if code == NAN_CODE:
+            return Segment("?", Style(color=self._palette.colors[NAN_INDEX]))
+        if code == 0:
+            return self._text("·", "weak")
+        glyph = BAR_GLYPHS[abs(code) - 1]
+        if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
+            return Segment(glyph, Style(reverse=code < 0))
+        return Segment(glyph, Style(color=self._palette.colors[N_SHADES - 1 if code > 0 else 0]))
+
+    def _bias(self, shade: int) -> Segment:
         """A bias: a square in the colour of its value, as the Playground draws it."""
-        shade = int(shade_indices(np.array([value]))[0])
-        if self._palette.mode == "mono":
-            glyph, style = self._palette.cell(shade, shade)
-            return Segment("■" if glyph == " " else glyph, style)
-        return Segment("■", Style(color=self._palette.colors[shade]))
+        segment = self._marks.get(("bias", shade))
+        if segment is None:
+            if self._palette.mode == "mono":
+                glyph, style = self._palette.cell(shade, shade)
+                segment = Segment("■" if glyph == " " else glyph, style)
+            else:
+                segment = Segment("■", Style(color=self._palette.colors[shade]))
+            self._marks[("bias", shade)] = segment
+        return segment
 
     def _thumbnail(self, shades: np.ndarray, row: int) -> list[Segment]:
         """One line of a node's thumbnail: two of its pixel rows, as half-block segments.
