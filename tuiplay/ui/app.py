@@ -74,6 +74,7 @@ MIN_RESOLUTION = 20  # boundary pixels per side when the network needs all the r
 WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and feature names
 INSPECTOR_MIN_HEIGHT = 7
 RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
+CURVES_PERIOD = 0.25  # while training, the loss curves are redrawn at most this often
 
 QUICK_KEYS = """\
 [b]space[/] play/pause
@@ -252,6 +253,7 @@ class TuiplayApp(App[None]):
         self._clock: Timer | None = None
         self._playing = not paused
         self._last_frame = 0.0
+        self._last_curves = 0.0
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -393,7 +395,7 @@ class TuiplayApp(App[None]):
     def _draw(self) -> None:
         if self.has_class("-too-small") or not self._network.is_attached:
             return
-        self._last_frame = time.perf_counter()
+        now = self._last_frame = time.perf_counter()
         session = self.session
         boundary = self._boundary
         size = max(boundary.grid_size, MIN_GRID)
@@ -415,6 +417,9 @@ class TuiplayApp(App[None]):
         )
         self._inspector.show(self._node_report())
         history = session.history
+        curves_due = not self.playing or now - self._last_curves >= CURVES_PERIOD
+        if curves_due:
+            self._last_curves = now
         self._losses.show(
             LossReport(
                 train_loss=session.train_loss,
@@ -424,7 +429,8 @@ class TuiplayApp(App[None]):
                 epochs=history.epochs,
                 train_history=history.train,
                 test_history=history.test,
-            )
+            ),
+            history=curves_due,
         )
         self._controls.show(session.config)
         self._show_status()

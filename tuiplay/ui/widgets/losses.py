@@ -125,9 +125,17 @@ class LossPanel(LinePanel):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._report: LossReport | None = None
+        self._history: LossReport | None = None  # the report the curves were drawn from
 
-    def show(self, report: LossReport) -> None:
+    def show(self, report: LossReport, *, history: bool = True) -> None:
+        """Show these losses; with `history` False the curves stay as last drawn.
+
+        The curves move slowly and every redraw of them resends whole lines, so while
+        training the app redraws them a few times a second and the numbers every frame.
+        """
         self._report = report
+        if history or self._history is None:
+            self._history = report
         self.update_lines()
 
     def build_lines(self) -> list[Content]:
@@ -135,15 +143,18 @@ class LossPanel(LinePanel):
         if report is None:
             return []
         width, height = self.size
-        scale = log_range(report.train_history, report.test_history)
         if height >= 3 + MIN_CHART_ROWS:
-            return list(self._chart_lines(report, scale, width, height))
-        return list(self._sparkline_lines(report, scale, width))
+            return list(self._chart_lines(report, width, height))
+        return list(self._sparkline_lines(report, width))
 
-    def _chart_lines(self, report: LossReport, scale, width: int, height: int) -> tuple:
-        rows = braille_chart([report.test_history, report.train_history], width, height - 3, scale)
+    def _chart_lines(self, report: LossReport, width: int, height: int) -> tuple:
+        history = self._history
+        scale = log_range(history.train_history, history.test_history)
+        rows = braille_chart(
+            [history.test_history, history.train_history], width, height - 3, scale
+        )
         chart = [Content.assemble(*self._runs(row)) for row in rows]
-        epochs = report.epochs
+        epochs = history.epochs
         span = f"epochs {int(epochs[0]):,}–{int(epochs[-1]):,}" if epochs.size else ""
         return (
             self._numbers_line("Test loss", report.test_loss, self._accuracy(report, "test")),
@@ -164,10 +175,12 @@ class LossPanel(LinePanel):
                 runs.append((text, style))
         return runs
 
-    def _sparkline_lines(self, report: LossReport, scale, width: int) -> tuple:
+    def _sparkline_lines(self, report: LossReport, width: int) -> tuple:
+        history = self._history
+        scale = log_range(history.train_history, history.test_history)
         spark_width = max(width - LABEL_WIDTH - 7, 0)
-        test = sparkline(report.test_history, spark_width, scale)
-        train = sparkline(report.train_history, spark_width, scale)
+        test = sparkline(history.test_history, spark_width, scale)
+        train = sparkline(history.train_history, spark_width, scale)
         return (
             self._numbers_line("Test loss", report.test_loss, spark=test),
             self._numbers_line("Training loss", report.train_loss, spark=train),
