@@ -382,3 +382,24 @@ async def test_the_command_palette_lists_every_action_and_every_setting_value(ne
         for setting in SETTINGS:
             for value in setting.choices(app.session.config):
                 assert f"Set {setting.noun} to {value}" in titles
+
+
+async def test_clicking_a_neuron_selects_it(new_app, text_of):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        network = app.query_one("#network")
+        layout = network.layout_plan
+        column = layout.columns[2]  # the second hidden layer
+        line = layout.node_line(1)  # its second neuron
+        await pilot.click(network, offset=(1 + column.x + column.width - 1, 1 + line))
+        assert app.cursor == Cursor(2, 1)
+        assert "layer 2, neuron 2" in text_of(app, "#boundary")
+
+
+async def test_clicking_a_controls_row_selects_it(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#controls", offset=(3, 1 + 5))  # the learning rate row
+        await pilot.press("right")
+        assert app.session.config.learning_rate == 0.1

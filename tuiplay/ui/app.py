@@ -209,6 +209,7 @@ KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         "App",
         (
             _key("tab", "focus the next panel (network, controls)"),
+            _key("click", "select a neuron, or a row of the controls panel"),
             _key("?", "this help", Binding("question_mark", "help", "Help")),
             _key("ctrl+p", "command palette: every action and every setting"),
             _key("q ctrl+q", "quit", Binding("q", "quit", "Quit")),
@@ -690,6 +691,11 @@ class TuiplayApp(App[None]):
             (title, [(key.keys, key.description) for key in keys]) for title, keys in KEY_SECTIONS
         ]
         self.push_screen(HelpScreen(sections, self.palette))
+
+    @on(NetworkView.Picked)
+    def _node_clicked(self, message: NetworkView.Picked) -> None:
+        self._place_cursor(message.cursor.column, message.cursor.node)
+        self._draw()
 
     @on(ControlsPanel.Step)
     def _step_from_controls(self, message: ControlsPanel.Step) -> None:

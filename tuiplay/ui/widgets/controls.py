@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Click
 from textual.message import Message
 from textual.reactive import reactive
 
@@ -89,6 +90,11 @@ class ControlsPanel(LinePanel, can_focus=True):
         if values != self._values:
             self._values = values
             self.update_lines()
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y < len(ROWS):
+            self.row = offset.y
 
     def action_move(self, delta: int) -> None:
         self.row = (self.row + delta) % len(ROWS)

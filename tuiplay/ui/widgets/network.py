@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.events import Click
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -104,6 +106,14 @@ class Layout:
         """The widget line of `row` of a node's thumbnail (line 0 is the header)."""
         return 1 + node * self.slot + row
 
+    def node_at(self, x: int, y: int) -> Cursor | None:
+        """The node drawn at cell (x, y) of the picture, if any."""
+        node = (y - 1) // self.slot
+        for index, column in enumerate(self.columns):
+            if column.x <= x < column.x + column.width and y >= 1 and node < column.nodes:
+                return Cursor(index, node)
+        return None
+
 
 def plan_layout(layer_sizes: list[int], size: Size) -> Layout:
     """The largest thumbnails that fit the panel; if none fit the width, the panel scrolls."""
@@ -163,6 +173,12 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     COMPONENT_CLASSES = {f"network--{name}" for name in STYLE_NAMES}
 
+    @dataclass
+    class Picked(Message):
+        """The user clicked a node: move the cursor there."""
+
+        cursor: Cursor
+
     def __init__(self, palette: Palette, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._palette = palette
@@ -193,6 +209,15 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rendered = {}
         self._glance_drawn = None
         super().notify_style_update()
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if self._layout is None or offset is None:
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        cursor = self._layout.node_at(offset.x + scroll_x, offset.y + scroll_y)
+        if cursor is not None:
+            self.post_message(self.Picked(cursor))
 
     def scroll_to_cursor(self) -> None:
         if self._layout is None or self._picture is None:
