@@ -196,3 +196,38 @@ def test_engine_imports_neither_textual_nor_rich():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_progress_bar_goes_to_stderr_only_when_it_is_a_terminal():
+    import os
+    import pty
+    import threading
+
+    controller, terminal = pty.openpty()
+    written = bytearray()
+
+    def drain() -> None:  # a terminal must be read, or the writer blocks when it fills
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            written.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    result = subprocess.run(
+        [sys.executable, "-m", "tuiplay", "train", "--epochs", "300", "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        timeout=120,
+    )
+    os.close(terminal)
+    reader.join(timeout=5)
+    os.close(controller)
+    assert result.returncode == 0
+    assert b"training" in written  # the bar's label reached the terminal
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 301 and all(line.startswith('{"epoch"') for line in lines)

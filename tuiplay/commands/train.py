@@ -214,7 +214,13 @@ class _progress:
         from rich.console import Console
         from rich.progress import Progress
 
-        self._bar = Progress(console=Console(stderr=True), transient=True)
+        # redirect_stdout would route our rows into the bar on stderr: keep stdout ours.
+        self._bar = Progress(
+            console=Console(stderr=True),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
         self._bar.__enter__()
         task = self._bar.add_task("training", total=self.total)
         return lambda: self._bar.advance(task)
