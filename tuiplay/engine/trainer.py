@@ -105,34 +105,50 @@ class Session:
         self._grid_inputs = {}
 
     def _measure(self) -> None:
-        """Losses and accuracy of the current network; the history gets this epoch."""
+        """Losses of the current network; the history gets this epoch."""
         self._evaluate_sets()
         self.history.record(self.epoch, self.train_loss, self.test_loss)
-        if (
-            not (math.isfinite(self.train_loss) or len(self.train_labels) == 0)
-            or not np.isfinite(self.network.params).all()
-        ):
+        finite_loss = math.isfinite(self.train_loss) or len(self.train_labels) == 0
+        # A relu layer can hide NaN weights from the loss, so look at the weights too
+        # (one dot product is inf or NaN exactly when some weight is, or absurdly large).
+        params = self.network.params
+        if not (finite_loss and math.isfinite(float(np.dot(params, params)))):
             self.diverged = True
 
     def _evaluate_sets(self) -> None:
-        self.train_loss, self.train_accuracy = self._evaluate(self._train_inputs, self.train_labels)
-        self.test_loss, self.test_accuracy = self._evaluate(self._test_inputs, self.test_labels)
+        network = self.network
+        self.train_loss = network.mean_loss(self._train_inputs, self.train_labels)
+        self.test_loss = network.mean_loss(self._test_inputs, self.test_labels)
+        self._accuracies: tuple[float | None, float | None] | None = None
 
-    def _evaluate(self, inputs: np.ndarray, labels: np.ndarray) -> tuple[float, float | None]:
-        if len(labels) == 0:
-            return float("nan"), None
-        outputs = self.network.predict(inputs)
-        with np.errstate(all="ignore"):  # a diverged network gives inf or NaN, reported as such
-            error = outputs - labels
-            loss = float(0.5 * np.dot(error, error) / len(labels))
-        if self.config.problem != "classification":
-            return loss, None
-        return loss, float(np.mean(np.where(outputs >= 0, 1.0, -1.0) == labels))
+    def _accuracy_of(self, inputs: np.ndarray, labels: np.ndarray) -> float | None:
+        if len(labels) == 0 or self.config.problem != "classification":
+            return None
+        predicted_positive = self.network.predict(inputs) >= 0  # the Playground's threshold
+        return float(np.count_nonzero(predicted_positive == (labels > 0)) / len(labels))
+
+    def _both_accuracies(self) -> tuple[float | None, float | None]:
+        """Computed when first asked for after an epoch, not every epoch (training is hot)."""
+        if self._accuracies is None:
+            self._accuracies = (
+                self._accuracy_of(self._train_inputs, self.train_labels),
+                self._accuracy_of(self._test_inputs, self.test_labels),
+            )
+        return self._accuracies
+
+    @property
+    def train_accuracy(self) -> float | None:
+        return self._both_accuracies()[0]
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self._both_accuracies()[1]
 
     @property
     def accuracy(self) -> float | None:
         """Classification accuracy on the test set (the training set if there is no test set)."""
-        return self.test_accuracy if self.test_accuracy is not None else self.train_accuracy
+        test = self.test_accuracy
+        return test if test is not None else self.train_accuracy
 
     # -- training ---------------------------------------------------------------------
     def step_epochs(self, count: int) -> int:
