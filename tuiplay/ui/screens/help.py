@@ -21,9 +21,10 @@ from tuiplay.ui.palette import (
     TEST_POSITIVE,
     TRAIN_NEGATIVE,
     TRAIN_POSITIVE,
+    ZERO_SHADE,
     Palette,
 )
-from tuiplay.ui.widgets.network import BAR_GLYPHS
+from tuiplay.ui.widgets.legend import ramp, swatch, weight_bars
 
 KeyRow = tuple[str, str]  # (keys as the user types them, what they do)
 
@@ -37,24 +38,8 @@ def key_table(rows: Sequence[KeyRow]) -> Table:
     return table
 
 
-def _cell(palette: Palette, top: int, bottom: int) -> Text:
-    glyph, style = palette.cell(top, bottom)
-    return Text(glyph, style=style)
-
-
 def colour_legend(palette: Palette) -> Group:
     """What a user needs to read the boundary, the thumbnails and the weight bars."""
-    ramp = Text()
-    for index in range(N_SHADES):
-        ramp.append_text(_cell(palette, index, index))
-    negative = palette.colors[0]
-    positive = palette.colors[N_SHADES - 1]
-    bars = Text()
-    for glyph in BAR_GLYPHS:
-        bars.append(glyph, Style(color=positive))
-    bars.append("  ")
-    for glyph in BAR_GLYPHS:
-        bars.append(glyph, Style(color=negative, reverse=palette.mode == "mono"))
 
     def line(*parts: Text | str) -> Text:
         text = Text()
@@ -62,30 +47,32 @@ def colour_legend(palette: Palette) -> Group:
             text.append_text(part if isinstance(part, Text) else Text(part))
         return text
 
+    bias_squares = Text()
+    for shade in (0, ZERO_SHADE, N_SHADES - 1):
+        bias_squares.append("■", style=Style(color=palette.colors[shade]))
     return Group(
-        line(ramp, "  a value from -1 (orange) through 0 (grey) to +1 (blue)"),
-        line(_cell(palette, NAN_INDEX, NAN_INDEX), "  NaN: the network diverged"),
+        line(ramp(palette), "  a value from -1 (orange) through 0 (grey) to +1 (blue)"),
+        line(swatch(palette, NAN_INDEX, 2), "           NaN: the network diverged"),
         line(
-            _cell(palette, TRAIN_NEGATIVE, TRAIN_NEGATIVE),
-            _cell(palette, TRAIN_POSITIVE, TRAIN_POSITIVE),
-            "  training points, by label (-1, +1)",
+            swatch(palette, TRAIN_NEGATIVE),
+            swatch(palette, TRAIN_POSITIVE),
+            "           training points, by label (-1, +1)",
         ),
         line(
-            _cell(palette, TEST_NEGATIVE, TEST_NEGATIVE),
-            _cell(palette, TEST_POSITIVE, TEST_POSITIVE),
-            "  test points (t shows them)",
+            swatch(palette, TEST_NEGATIVE),
+            swatch(palette, TEST_POSITIVE),
+            "           test points (t shows them)",
         ),
-        line(
-            bars,
-            "  weights and biases: blue +, orange -; the bar grows one",
-        ),
-        Text("                    step each time |w| doubles from 0.05; · is below 0.05,"),
-        Text("                    × a weight L1 killed for good"),
+        line(weight_bars(palette, False), " ", weight_bars(palette, True), "  weights, + and -:"),
+        Text("             the bar grows a step each time |w| doubles from 0.05;"),
+        Text("             · is below 0.05, × a weight L1 killed for good"),
+        line(bias_squares, "          a bias, in the colour of its value"),
         Text(""),
-        Text("Network panel: features (1-7 toggle them), one column per hidden layer, the"),
-        Text("output. In front of each node: a bar per incoming weight, numbered as the"),
-        Text("previous column's nodes, then its bias. The boundary shows the node under the"),
-        Text("cursor ▕ ▏ (esc: back to the output). The inspector lists its numbers."),
+        Text("Network panel: the features (1-7 toggle them), one column per hidden layer,"),
+        Text("the output. In front of each node: a bar per incoming weight, in the order"),
+        Text("of the previous column's nodes (numbered above), then its bias. The decision"),
+        Text("boundary shows the node at the cursor ▶ (esc: back to the output); the"),
+        Text("Neuron panel lists its numbers, and e edits them."),
     )
 
 
@@ -95,6 +82,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
     ]
+    AUTO_FOCUS = "#help-body"  # so that the arrows and page keys scroll it
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[KeyRow]]], palette: Palette):
         super().__init__()

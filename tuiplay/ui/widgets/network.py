@@ -3,12 +3,13 @@
 Columns, left to right: the seven input features (the enabled ones highlighted, each with
 its key 1-7), one column per hidden layer, and the output. Every node is a half-block
 thumbnail of its output over the plane. In front of each node sits a bar per incoming
-weight (in the order of the previous column's nodes, numbered in the header) and one for
-its bias: blue is positive, orange negative, and the bar grows one eighth each time |w|
-doubles from 0.05. A dead weight (L1 set it to 0 for good) is a dim `×`.
+weight (in the order of the previous column's nodes, numbered in the header; blue is
+positive, orange negative, and the bar grows one eighth each time |w| doubles from 0.05;
+a weight L1 killed for good is a dim `×`), then a square in the colour of its bias.
 
-The whole picture is kept as one Strip per line; each frame the lines are rebuilt and only
-those that differ are repainted, so a paused or converged network sends nothing.
+The whole picture is kept as one Strip per line. A frame whose pixels, bars and cursor
+are all unchanged costs nothing more; otherwise the lines are rebuilt and only those that
+differ are repainted, so a paused or converged network sends nothing.
 """
 
 from __future__ import annotations
