@@ -160,7 +160,7 @@ def measure(terminal: PtyTerminal, result: Result, timing: Timing) -> None:
         terminal.pump(timing.warm_up)
     measure_window(terminal, result, timing.window)
     if result.scenario.latency:
-        result.latencies = key_latencies(terminal, timing)
+        result.latencies = [latency for _, latency in key_presses(terminal, timing)]
 
 
 def screen_epoch(terminal: PtyTerminal) -> int:
@@ -240,12 +240,13 @@ def floor_bytes(terminal: PtyTerminal, start: float, end: float) -> int:
     )
 
 
-def key_latencies(terminal: PtyTerminal, timing: Timing) -> list[float]:
+def key_presses(terminal: PtyTerminal, timing: Timing) -> list[tuple[float, float]]:
     """Press l and L in turn; each latency runs from the key written to the screen showing
     the new learning rate. Presses land at random points of the frame cycle. A press whose
-    effect never shows counts as an infinite latency (and is reported as lost)."""
+    effect never shows counts as an infinite latency (and is reported as lost).
+    Returns (time written, latency) per press."""
     chance = random.Random(4)
-    latencies = []
+    presses = []
     for press in range(LATENCY_PRESSES):
         before = readout.learning_rate(terminal.text())
         if before is None:
@@ -253,9 +254,9 @@ def key_latencies(terminal: PtyTerminal, timing: Timing) -> list[float]:
         sent = terminal.send(b"l" if press % 2 == 0 else b"L")
         changed = lambda before=before: readout.learning_rate(terminal.text()) != before  # noqa: E731
         shown = terminal.pump_until(changed, LOST_KEY_AFTER)
-        latencies.append(math.inf if shown is None else shown - sent)
+        presses.append((sent, math.inf if shown is None else shown - sent))
         terminal.pump(chance.uniform(*timing.gap))
-    return latencies
+    return presses
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Where a frame's time goes inside the app: training, the app's drawing, Textual's
-compositor, and each widget's render_lines. A diagnostic to explain the benchmark's frame
-rate, epochs/s and key latency (a key waits behind whatever callback is running).
+compositor, and each widget's render_lines; and where a key's latency goes: from the key
+written to the app's action running, and from the action to the screen showing it.
+A diagnostic to explain the benchmark's frame rate, epochs/s and key latency. The timers
+add a little overhead of their own.
 
     python benchmarks/terminal_frame_costs.py [--scenario A] [--size 120x40] [--seconds 8]
 
@@ -16,6 +18,8 @@ import atexit
 import collections
 import functools
 import json
+import math
+import statistics
 import sys
 import tempfile
 import time
@@ -52,7 +56,16 @@ def install_timers(report: Path) -> None:
     timed(app.TuiplayApp, "_draw", "app: draw (widgets' show)")
     timed(textual.screen.Screen, "_compositor_refresh", "textual: compositor refresh")
     timed(textual.widget.Widget, "render_lines")
-    atexit.register(lambda: report.write_text(json.dumps(totals)))
+    actions: list[float] = []  # time.monotonic() when each setting action started
+    original_setting = app.TuiplayApp.action_setting
+
+    @functools.wraps(original_setting)
+    def action_setting(self, *args, **kwargs):
+        actions.append(time.monotonic())
+        return original_setting(self, *args, **kwargs)
+
+    app.TuiplayApp.action_setting = action_setting
+    atexit.register(lambda: report.write_text(json.dumps({"totals": totals, "actions": actions})))
 
 
 def run_inside(report: str, app_args: list[str]) -> None:
@@ -62,7 +75,9 @@ def run_inside(report: str, app_args: list[str]) -> None:
     sys.exit(main(app_args))
 
 
-def measure(scenario_name: str, size: str, seconds: float) -> dict[str, list[float]]:
+def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[tuple]]:
+    """Runs the scenario, then presses l/L as the benchmark does; returns the timers'
+    totals and, per press, (key written, action started, screen showed it)."""
     import terminal
     import terminal_readout as readout
     from terminal_pty import PtyTerminal
@@ -77,9 +92,16 @@ def measure(scenario_name: str, size: str, seconds: float) -> dict[str, list[flo
         pty.pump_until(lambda: readout.shows_first_complete_frame(pty.text()), 30)
         terminal.start_training(pty)
         pty.pump(seconds)
+        presses = terminal.key_presses(pty, terminal.FULL)
     finally:
         pty.close(timeout=20)
-    return json.loads(report.read_text())
+    inside = json.loads(report.read_text())
+    actions = inside["actions"]
+    timeline = [
+        (sent, next((a for a in actions if a >= sent), math.inf), sent + latency)
+        for sent, latency in presses
+    ]
+    return inside["totals"], timeline
 
 
 def main() -> None:
@@ -91,7 +113,7 @@ def main() -> None:
     parser.add_argument("--size", default="120x40", choices=["120x40", "80x24"])
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
-    totals = measure(args.scenario, args.size, args.seconds)
+    totals, presses = measure(args.scenario, args.size, args.seconds)
     frames = totals.get("textual: compositor refresh", [1])[0] or 1
     print(f"scenario {args.scenario} at {args.size}: {frames} compositor refreshes in the run")
     print(f"{'what':52}  {'calls':>6}  {'ms/call':>8}  {'ms/refresh':>10}")
@@ -99,6 +121,18 @@ def main() -> None:
         print(
             f"{name:52}  {calls:>6.0f}  {1000 * seconds / calls:>8.2f}  "
             f"{1000 * seconds / frames:>10.2f}"
+        )
+    print(f"\n{len(presses)} presses of l/L while training, ms   median    p95    max")
+    for label, parts in (
+        ("key written -> action starts", [action - sent for sent, action, _ in presses]),
+        ("action starts -> screen shows it", [shown - action for _, action, shown in presses]),
+        ("key written -> screen shows it", [shown - sent for sent, _, shown in presses]),
+    ):
+        ordered = sorted(parts)
+        p95 = ordered[round(0.95 * (len(ordered) - 1))]
+        print(
+            f"{label:38}  {1000 * statistics.median(ordered):>6.0f}  {1000 * p95:>5.0f}  "
+            f"{1000 * ordered[-1]:>5.0f}"
         )
 
 
