@@ -185,7 +185,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._palette = palette
         self._picture: NetworkPicture | None = None
         self._layout: Layout | None = None
-        self._lines: list[Strip] = []
+        self._cells: list[list[tuple[Segment, ...]]] = []  # per line, per column
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
         self._marks: dict[tuple[str, int], Segment] = {}  # bars and bias squares by code
@@ -237,9 +237,10 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         if cached is not None and cached[:2] == (scroll_x, width):
             return cached[2]
         base = self._style("base")
-        if 0 <= line < len(self._lines):
-            strip = self._lines[line].crop_extend(scroll_x, scroll_x + width, None)
-            strip = strip.apply_style(base)
+        if 0 <= line < len(self._cells):
+            segments = [segment for cell in self._cells[line] for segment in cell]
+            strip = Strip(segments, self._layout.width)
+            strip = strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(base)
         else:
             strip = Strip.blank(width, base)
         self._rendered[line] = (scroll_x, width, strip)
@@ -267,24 +268,44 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         if glance == self._glance_drawn and not force:
             return  # every glyph and colour would be the same: skip building the lines
         self._glance_drawn = glance
-        lines = self._draw(picture, layout, frame)
-        if force or len(lines) != len(self._lines):
-            self._lines = lines
+        old_cells, self._cells = self._cells, self._draw(picture, layout, frame)
+        if force or len(old_cells) != len(self._cells):
             self._rendered.clear()
             self.refresh()
             return
-        old, self._lines = self._lines, lines
-        for y, (before, after) in enumerate(zip(old, lines, strict=True)):
-            if before != after:
-                self._rendered.pop(y, None)
-                self.refresh_lines(y)
+        self._refresh_changed_cells(old_cells, layout)
 
-    def _draw(self, picture: NetworkPicture, layout: Layout, frame: Frame) -> list[Strip]:
+    def _refresh_changed_cells(self, old_cells: list, layout: Layout) -> None:
+        """Repaint only the spans of columns whose segments changed, line by line.
+
+        Textual resends every cell of a dirty span, so a thumbnail that changed should not
+        drag the rest of its line along.
+        """
+        scroll_x, scroll_y = self.scroll_offset
+        for y, (before, after) in enumerate(zip(old_cells, self._cells, strict=True)):
+            changed = [
+                column
+                for column, old, new in zip(layout.columns, before, after, strict=True)
+                if old != new
+            ]
+            if changed:
+                self._rendered.pop(y, None)
+                for column in changed:
+                    self.refresh(Region(column.x - scroll_x, y - scroll_y, column.width, 1))
+
+    def _draw(self, picture: NetworkPicture, layout: Layout, frame: Frame) -> list[list]:
+        """Segments of every line, cut by column: cells[line][column] is a tuple."""
         rows: list[list[Segment]] = [[] for _ in range(layout.height)]
+        cuts = []
         self._draw_features(picture, layout, rows, frame.thumbs[0])
+        cuts.append([len(row) for row in rows])
         for index in range(1, len(layout.columns)):
             self._draw_layer(picture, layout, index, rows, frame)
-        return [Strip(segments, layout.width) for segments in rows]
+            cuts.append([len(row) for row in rows])
+        return [
+            [tuple(row[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+            for row, ends in zip(rows, zip(*cuts, strict=True), strict=True)
+        ]
 
     def _style(self, name: str) -> Style:
         """A component style, or "base"; looked up once, as a lookup costs more than a line."""
