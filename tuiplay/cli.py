@@ -167,7 +167,7 @@ def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tuiplay.commands import compare, presets, snapshot, train
+    from tuiplay.commands import compare, presets, snapshot, tour, train
 
     parser = _Parser(
         prog="tuiplay",
@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_config_flags(parser, in_command=False)
     add_app_flags(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (train, compare, snapshot, presets):
+    for module in (train, compare, snapshot, tour, presets):
         module.add_parser(commands)
     return parser
 

@@ -98,7 +98,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--hidden",
         dest="shapes",
         nargs="+",
-        type=_shape,
+        type=parse_shape,
         metavar="SHAPE",
         help="the networks to compare, each like 8,2 ('' for no hidden layer), e.g. 1 2 8,2",
     )
@@ -115,7 +115,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _shape(text: str) -> tuple[int, ...]:
+def parse_shape(text: str) -> tuple[int, ...]:
     if text.strip() == "":
         return ()
     try:
@@ -173,10 +173,11 @@ def configs_from_args(args: argparse.Namespace) -> list[list[Config]]:
     for message in warnings:
         warn(message)
     config = config.replace(seed=config.seed or random_seed())  # one seed for every row
-    return [[_with_shape(config, shape) for shape in args.shapes]]
+    return [[with_shape(config, shape) for shape in args.shapes]]
 
 
-def _with_shape(config: Config, shape: tuple[int, ...]) -> Config:
+def with_shape(config: Config, shape: tuple[int, ...]) -> Config:
+    """`config` with these hidden layers. Raises UsageError naming --hidden."""
     try:
         return config.replace(network_shape=shape)
     except ConfigError as error:

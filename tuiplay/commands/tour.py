@@ -1,0 +1,129 @@
+"""`tuiplay tour`: the app plays the reference video's experiment by itself, with captions.
+
+With no flags: the circle with one hidden layer of 1, 2, 3, 4 and 8 neurons, then the
+spiral with 1, 2, 4, 6 and 8, then 8 and 2, 4, 6, 8. `--preset video-circle` (or
+video-spiral) plays one of the two; other experiment flags change every step; `--hidden`
+gives your own sequence of networks. Every step uses the same seed, so the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from tuiplay.cli import COLOR_MODES, UsageError, add_config_flags, config_from_args, warn
+from tuiplay.commands.compare import (
+    VIDEO_SEQUENCES,
+    caption,
+    epoch_count,
+    parse_shape,
+    with_shape,
+)
+from tuiplay.engine.config import Config
+from tuiplay.engine.trainer import random_seed
+
+if TYPE_CHECKING:
+    from tuiplay.ui.tour import TourStep
+
+DEFAULT_EPOCHS_PER_STEP = 300
+DEFAULT_REST = 2.0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "tour",
+        help="the app plays the video's experiment by itself, with a caption per step",
+        description=__doc__.splitlines()[0],
+        conflict_handler="resolve",  # our --hidden (several shapes) replaces the shared one
+    )
+    add_config_flags(parser)
+    parser.add_argument(
+        "--hidden",
+        dest="shapes",
+        nargs="+",
+        type=parse_shape,
+        metavar="SHAPE",
+        help="your own sequence of networks, each like 8,2 ('' for no hidden layer)",
+    )
+    parser.add_argument(
+        "--epochs-per-step",
+        type=_epochs_per_step,
+        default=DEFAULT_EPOCHS_PER_STEP,
+        help=f"epochs each network trains, default {DEFAULT_EPOCHS_PER_STEP}",
+    )
+    parser.add_argument(
+        "--rest",
+        type=_seconds,
+        default=DEFAULT_REST,
+        help=f"seconds to look at a trained network before the next, default {DEFAULT_REST:g}",
+    )
+    parser.add_argument(
+        "--colors", choices=COLOR_MODES, default="auto", help="auto follows COLORTERM/TERM/NO_COLOR"
+    )
+    parser.set_defaults(run=run)
+
+
+def _epochs_per_step(text: str) -> int:
+    epochs = epoch_count(text)
+    if epochs == 0:
+        raise argparse.ArgumentTypeError("0 is out of range; allowed: 1 to 1000000")
+    return epochs
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; allowed: 0 to 60") from None
+    if not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 0 to 60")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    steps = steps_from_args(args)
+    if not sys.stdout.isatty():
+        raise UsageError("the tour needs a terminal; for numbers use 'tuiplay compare --video'")
+    from tuiplay.ui.tour import TourApp
+
+    app = TourApp(steps, epochs_per_step=args.epochs_per_step, rest=args.rest, colors=args.colors)
+    app.run()
+    return 0
+
+
+def steps_from_args(args: argparse.Namespace) -> list[TourStep]:
+    """The tour's steps, each a caption and a config, all on one seed. Raises UsageError."""
+    from tuiplay.ui.tour import TourStep  # Textual loads only when the tour is asked for
+
+    configs = _configs(args)
+    seed = configs[0].seed or random_seed()
+    return [TourStep(caption(config), config.replace(seed=seed)) for config in configs]
+
+
+def _configs(args: argparse.Namespace) -> list[Config]:
+    preset = getattr(args, "preset", None)
+    if args.shapes is not None:
+        return _sequence(args, args.shapes)
+    if preset is None:
+        return [
+            config
+            for name in VIDEO_SEQUENCES
+            for config in _sequence(argparse.Namespace(**{**vars(args), "preset": name}))
+        ]
+    if preset not in VIDEO_SEQUENCES:
+        raise UsageError(
+            f"--preset: {preset} has no sequence of networks; give them with --hidden, "
+            f"or use {' or '.join(VIDEO_SEQUENCES)}"
+        )
+    return _sequence(args)
+
+
+def _sequence(args: argparse.Namespace, shapes: list | None = None) -> list[Config]:
+    """The config the flags describe, once per network (the preset's sequence by default)."""
+    config, warnings = config_from_args(args)
+    for message in warnings:
+        warn(message)
+    if shapes is None:
+        shapes = VIDEO_SEQUENCES[args.preset]
+    return [with_shape(config, shape) for shape in shapes]
