@@ -147,7 +147,8 @@ class TourApp(TuiplayApp):
         yield self._bar
 
     def on_mount(self) -> None:
-        # Only the tour's keys steer: the controls panel cannot take focus and its keys.
+        # Only the tour's keys steer: the controls panel may not take focus (its arrows would
+        # change settings).
         self.query_one("#controls").can_focus = False
         self.set_interval(POLL, self._follow)
         self._show_bar()
@@ -157,10 +158,9 @@ class TourApp(TuiplayApp):
     # The tour's clock: train the step, rest, move on
 
     def _follow(self) -> None:
-        session = self.session
         if self.held:
             return
-        if not session.finished:
+        if not self.session.finished:
             self._set_training(True)
         elif self._finished_at is None:
             self._set_training(False)
@@ -181,7 +181,8 @@ class TourApp(TuiplayApp):
         step = self.steps[index]
         self.session = StepSession(step.config, self.epochs_per_step)
         self.cursor = Cursor(len(step.config.network_shape) + 1, 0)
-        # TuiplayApp has no public way yet to show a replaced session (see the report).
+        # TuiplayApp has no public method to show a replaced session; these are what it runs
+        # when the network changes shape.
         self._fit_panels()
         self._draw()
         self._show_bar()
