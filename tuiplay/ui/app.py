@@ -72,7 +72,7 @@ BORDER = 2
 BOUNDARY_CHROME = (Y_AXIS_WIDTH + BORDER, 2 + BORDER)  # cells around the field: axes, caption
 MIN_RESOLUTION = 20  # boundary pixels per side when the network needs all the room
 WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and feature names
-INSPECTOR_MIN_HEIGHT = 7
+INSPECTOR_MIN_HEIGHT = 6  # with its border: a title, the bias, weights, a hint
 RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 CURVES_PERIOD = 0.25  # while training, the loss curves are redrawn at most this often
 

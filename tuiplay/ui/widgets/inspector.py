@@ -57,11 +57,10 @@ class Inspector(LinePanel):
             lines.append(Content.styled("an input: no bias, no weights", "$text-muted"))
             return lines
         lines.append(Content.assemble(("bias ", "$text-muted"), format_parameter(report.bias)))
-        footer = Content.styled("e: edit", "$text-disabled") if report.editable else None
-        room = self.size.height - len(lines) - (footer is not None)
-        lines += self._weight_lines(report.weights, self.size.width, max(room, 1))
-        if footer is not None:
-            lines.append(footer)
+        room = max(self.size.height - len(lines), 1)
+        lines += self._weight_lines(report.weights, self.size.width, room)
+        if report.editable and len(lines) < self.size.height:  # a hint, where there is room
+            lines.append(Content.styled("e: edit", "$text-disabled"))
         return lines
 
     def _weight_lines(self, weights, width: int, rows: int) -> list[Content]:
