@@ -216,7 +216,7 @@ class LossPanel(LinePanel):
         """Test and training accuracy, or only the test accuracy if both do not fit."""
         if report.test_accuracy is None and report.train_accuracy is None:
             return "regression: no accuracy"
-        test = f"accuracy {report.test_accuracy:.1%} test" if report.test_accuracy else ""
-        train = f"{report.train_accuracy:.1%} train" if report.train_accuracy else ""
+        test = "" if report.test_accuracy is None else f"accuracy {report.test_accuracy:.1%} test"
+        train = "" if report.train_accuracy is None else f"{report.train_accuracy:.1%} train"
         both = " · ".join(part for part in (test, train) if part)
         return both if len(both) <= width or not test else test
