@@ -117,16 +117,14 @@ class Layout:
 
 
 def plan_layout(layer_sizes: list[int], size: Size) -> Layout:
-    """The largest thumbnails that fit the panel; if none fit the width, the panel scrolls."""
+    """The largest thumbnails that fit the panel; if none fit, the narrowest, and it scrolls."""
     candidates = [layout_for(layer_sizes, thumb) for thumb in THUMB_SIZES]
     candidates.append(layout_for(layer_sizes, THUMB_SIZES[-1], labels=False))
     for layout in candidates:
         if layout.height <= size.height and layout.width <= size.width:
             return layout
-    for layout in candidates:
-        if layout.height <= size.height:
-            return layout
-    return candidates[-1]
+    tall_enough = [layout for layout in candidates if layout.height <= size.height]
+    return min(tall_enough or candidates, key=lambda layout: layout.width)
 
 
 def layout_for(layer_sizes: list[int], thumb: int, labels: bool = True) -> Layout:
