@@ -58,7 +58,7 @@ async def test_a_paused_app_draws_nothing_until_something_changes(new_app, monke
 async def test_a_playing_app_shows_its_live_epochs_per_second(new_app, text_of):
     app = new_app(paused=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(1.0)
+        await wait_for(pilot, lambda: "epochs/s" in text_of(app, "#status"))
         assert app.session.epoch > 0
         status = text_of(app, "#status")
         rate = status.split("playing")[1].split("epochs/s")[0]
