@@ -46,7 +46,9 @@ async def test_lowering_the_learning_rate_of_a_diverged_network_starts_it_again(
 async def test_a_paused_app_draws_nothing_until_something_changes(new_app, monkeypatch):
     app = new_app(paused=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        # settled: the last frame was drawn at the size the boundary shows
+        await wait_for(pilot, lambda: app._grid_size == app.query_one("#boundary").grid_size)
+        await pilot.pause(0.1)
         frames = []
         monkeypatch.setattr(app, "_draw", lambda: frames.append(1))
         await pilot.pause(0.5)  # ten ticks at 20 fps
