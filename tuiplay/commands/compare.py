@@ -239,21 +239,10 @@ def _write_jsonl(results: list[list[Result]]) -> None:
 
 def _write_csv(results: list[list[Result]]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    columns = _columns(results)
-    writer.writerow(columns)
-    for group in results:
-        for result in group:
-            row = _row(result)
-            writer.writerow(_csv_cell(row.get(name)) for name in columns)
-
-
-def _columns(results: list[list[Result]]) -> list[str]:
-    """Every column any row has, in row order (regression rows have no accuracy)."""
-    columns: dict[str, None] = {}
-    for group in results:
-        for result in group:
-            columns.update(dict.fromkeys(_row(result)))
-    return list(columns)
+    rows = [_row(result) for group in results for result in group]
+    writer.writerow(rows[0])  # every row has the same columns: all share one problem type
+    for row in rows:
+        writer.writerow(_csv_cell(value) for value in row.values())
 
 
 def _csv_cell(value: object) -> str:
