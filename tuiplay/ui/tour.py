@@ -158,7 +158,7 @@ class TourApp(TuiplayApp):
     # The tour's clock: train the step, rest, move on
 
     def _follow(self) -> None:
-        if self.held:
+        if self.held or not self.is_running:  # not running: shutting down, widgets going
             return
         if not self.session.finished:
             self._set_training(True)
