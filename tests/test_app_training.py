@@ -94,3 +94,17 @@ async def test_every_panel_has_room_at(new_app, text_of, size):
         assert "output" in boundary and "-6" in boundary
         assert "Test loss" in text_of(app, "#losses")
         assert "dataset" in text_of(app, "#controls")
+
+
+async def test_another_session_can_replace_the_one_shown(new_app, text_of):
+    from tuiplay.engine.config import Config
+    from tuiplay.engine.trainer import Session
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left", "left")
+        app.replace_session(Session(Config(seed="0.5", dataset="xor", network_shape=(3,))))
+        await pilot.pause()
+        assert app.cursor.column == 2  # the output of the new, one-layer network
+        assert "xor" in text_of(app, "#status") and "seed 0.5" in text_of(app, "#status")
+        assert "neurons    3" in text_of(app, "#controls")

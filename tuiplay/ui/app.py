@@ -499,6 +499,18 @@ class TuiplayApp(App[None]):
         count = self.session.network.layer_sizes[column - 1]
         return [f"L{column - 1}·{i + 1}" for i in range(count)]
 
+    def replace_session(self, session: Session) -> None:
+        """Show another session (a tour's next step, a loaded file) in place of this one.
+
+        The cursor goes back to the output, since the new network may have other layers.
+        """
+        self.session = session
+        self.cursor = self._output_cursor()
+        self._rate_samples.clear()
+        if self.is_mounted:
+            self._fit_panels()
+            self._draw()
+
     # The cursor
 
     def _output_column(self) -> int:
