@@ -108,12 +108,14 @@ class Session:
         """Losses of the current network; the history gets this epoch."""
         self._evaluate_sets()
         self.history.record(self.epoch, self.train_loss, self.test_loss)
+        self.diverged = self._is_diverged()
+
+    def _is_diverged(self) -> bool:
         finite_loss = math.isfinite(self.train_loss) or len(self.train_labels) == 0
         # A relu layer can hide NaN weights from the loss, so look at the weights too
         # (one dot product is inf or NaN exactly when some weight is, or absurdly large).
         params = self.network.params
-        if not (finite_loss and math.isfinite(float(np.dot(params, params)))):
-            self.diverged = True
+        return not (finite_loss and math.isfinite(float(np.dot(params, params))))
 
     def _evaluate_sets(self) -> None:
         network = self.network
@@ -217,8 +219,8 @@ class Session:
         self._after_edit()
 
     def _after_edit(self) -> None:
-        self.diverged = False
         self._evaluate_sets()
+        self.diverged = self._is_diverged()
 
     # -- the picture --------------------------------------------------------------------
     def _grid_features(self, size: int) -> np.ndarray:
