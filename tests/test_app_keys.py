@@ -1,5 +1,7 @@
 """Every key of the app, pressed through Textual's pilot: what it changes and what it draws."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -158,13 +160,17 @@ async def test_arrows_move_the_cursor_and_the_boundary_shows_that_neuron(new_app
         ("7", "sinY"),
     ],
 )
-async def test_number_keys_toggle_the_features(new_app, key, feature):
+async def test_number_keys_toggle_the_features(new_app, text_of, key, feature):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         was_on = feature in app.session.config.features
         await pilot.press(key)
         assert (feature in app.session.config.features) is not was_on
-        assert app.session.network.layer_sizes[0] == len(app.session.config.features)
+        inputs = len(app.session.config.features)
+        assert app.session.network.layer_sizes[0] == inputs
+        # the first layer's weight bars are numbered by input
+        digits = "".join(str(i + 1) for i in range(inputs))
+        assert re.search(rf" {digits}b +L1 ", text_of(app, "#network"))
         await pilot.press(key)
         assert (feature in app.session.config.features) is was_on
 
@@ -223,23 +229,24 @@ async def test_z_discretizes_the_output(new_app):
 
 
 @pytest.mark.parametrize(
-    ("up", "down", "field", "start", "after_up", "after_down"),
+    ("up", "down", "field", "start", "after_up", "shown", "after_down"),
     [
-        ("n", "N", "noise", 0, 5, 0),
-        ("o", "O", "perc_train_data", 50, 60, 50),
-        ("b", "B", "batch_size", 10, 11, 10),
-        ("p", "P", "regularization", "none", "L1", "none"),
-        ("]", "[", "regularization_rate", 0.0, 0.001, 0.0),
+        ("n", "N", "noise", 0, 5, "noise      5", 0),
+        ("o", "O", "perc_train_data", 50, 60, "train %    60", 50),
+        ("b", "B", "batch_size", 10, 11, "batch size 11", 10),
+        ("p", "P", "regularization", "none", "L1", "regularize L1", "none"),
+        ("]", "[", "regularization_rate", 0.0, 0.001, "reg. rate  0.001", 0.0),
     ],
 )
 async def test_the_remaining_settings_have_keys(
-    new_app, up, down, field, start, after_up, after_down
+    new_app, text_of, up, down, field, start, after_up, shown, after_down
 ):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         assert getattr(app.session.config, field) == start
         await pilot.press(up)
         assert getattr(app.session.config, field) == after_up
+        assert shown in text_of(app, "#controls")
         await pilot.press(down)
         assert getattr(app.session.config, field) == after_down
 
