@@ -56,7 +56,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but an error is one line (no usage block) and never a traceback."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+        message = message.removeprefix("argument ")  # "--noise: …", as our own errors read
+        self.exit(USAGE_ERROR, f"tuiplay: error: {message}\n")
 
 
 # -- flag value types (each error names what is allowed) -----------------------------------
