@@ -376,7 +376,7 @@ class TuiplayApp(App[None]):
                 return
             elapsed = time.perf_counter() - start
             per_epoch = elapsed / trained
-            chunk = int((budget - elapsed) / per_epoch * 0.8)  # 0.8: epochs vary in cost
+            chunk = int((budget - elapsed) / per_epoch)  # the whole epochs that still fit
             if chunk < 1:
                 return
 
