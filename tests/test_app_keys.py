@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from textual import events
 
 from tuiplay.engine.config import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS
 from tuiplay.ui.screens.edit_node import EditNodeScreen
@@ -287,6 +288,25 @@ async def test_editing_refuses_what_is_not_a_number(new_app):
         await pilot.press("escape")
         assert not isinstance(app.screen, EditNodeScreen)
         assert app.session.network.biases[-1][0] == bias
+
+
+@pytest.mark.parametrize(("keys", "bias"), [(("enter", "enter"), 0.5), (("escape", "enter"), None)])
+async def test_a_key_typed_while_the_edit_screen_closes_does_not_close_the_playground(
+    new_app, keys, bias
+):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        playground = app.screen
+        before = float(app.session.network.biases[-1][0])
+        await pilot.press("e", *"0.5")
+        # Both keys arrive before the screen has closed, as when a user (or a fuzzer) types fast.
+        for key in keys:
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert app.screen is playground
+        # Only the first answer counts: applied after Enter, nothing after Escape.
+        assert app.session.network.biases[-1][0] == (before if bias is None else bias)
 
 
 async def test_question_mark_lists_every_key_and_the_colours(new_app):

@@ -2,7 +2,8 @@
 
 The Playground lets a user click a weight or a bias and type a value; here the selected
 neuron's parameters are fields: Tab moves between them, Enter applies, Escape cancels.
-Only fields the user changed are written back.
+Only fields the user changed are written back. Keys typed faster than the screen closes
+(a second Enter, Escape after Enter) reach it again; only the first answer counts.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class EditNodeScreen(ModalScreen[dict[int, float] | None]):
         super().__init__()
         self._title = title
         self._parameters = tuple(parameters)
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="edit-body") as body:
@@ -73,6 +75,8 @@ class EditNodeScreen(ModalScreen[dict[int, float] | None]):
 
     @on(Input.Submitted)
     def apply(self) -> None:
+        if self._answered:
+            return
         changes: dict[int, float] = {}
         for parameter in self._parameters:
             text = self._input(parameter).value
@@ -84,7 +88,13 @@ class EditNodeScreen(ModalScreen[dict[int, float] | None]):
                 self.query_one("#edit-error", Static).update(f"{parameter.label}: {error}")
                 self._input(parameter).focus()
                 return
-        self.dismiss(changes)
+        self._answer(changes)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._answered:
+            self._answer(None)
+
+    def _answer(self, changes: dict[int, float] | None) -> None:
+        """Dismiss once: a second dismiss would pop the screen below (the playground)."""
+        self._answered = True
+        self.dismiss(changes)
