@@ -430,3 +430,27 @@ async def test_clicking_a_controls_row_selects_it(new_app):
         await pilot.click("#controls", offset=(3, 1 + 5))  # the learning rate row
         await pilot.press("right")
         assert app.session.config.learning_rate == 0.1
+
+
+PANELS = ("#left", "#network", "#right", "#boundary", "#losses")
+
+
+async def _panel_regions(app, pilot) -> dict:
+    await pilot.pause(0.2)
+    return {selector: app.query_one(selector).region for selector in PANELS}
+
+
+@pytest.mark.parametrize("new_size", [(80, 30), (160, 50)])
+async def test_after_a_resize_the_panels_are_laid_out_for_the_new_size(new_app, new_size):
+    width, height = new_size
+    fresh = new_app()
+    async with fresh.run_test(size=new_size) as pilot:
+        expected = await _panel_regions(fresh, pilot)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(width, height)
+        regions = await _panel_regions(app, pilot)
+    assert regions == expected
+    assert regions["#right"].right == width
+    assert regions["#losses"].bottom <= height - 1  # above the key hints

@@ -305,15 +305,15 @@ class TuiplayApp(App[None]):
         if too_small:
             self.query_one("#too-small", Static).update(format_size_message(width, height))
         else:
-            self._fit_panels()
+            self._fit_panels(event.size)  # self.size is still the old size here
 
-    def _fit_panels(self) -> None:
+    def _fit_panels(self, size: Size | None = None) -> None:
         """Share the width: the network keeps readable thumbnails, the boundary gets the rest.
 
         The boundary is square in pixels, so its side is also bounded by the height left
-        above the loss panel.
+        above the loss panel. `size` is the terminal's, by default the current one.
         """
-        width, height = self.size
+        width, height = size or self.size
         panels_height = height - 2  # below the status line, above the key hints
         left_width = LEFT_WIDTH if width >= WIDE else NARROW_LEFT_WIDTH
         self._controls.parent.styles.width = left_width
