@@ -13,12 +13,14 @@ nothing is redrawn unless the user changes something, so a paused app sends noth
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from textual import on
@@ -29,9 +31,10 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
+from tuiplay.engine import session_file
 from tuiplay.engine.config import (
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
@@ -43,6 +46,7 @@ from tuiplay.engine.features import FEATURE_LABELS, FEATURES
 from tuiplay.engine.trainer import Session
 from tuiplay.ui.palette import palette_for, resolve_color_mode
 from tuiplay.ui.screens.edit_node import BIAS, EditNodeScreen, Parameter
+from tuiplay.ui.screens.file_name import FileNameScreen
 from tuiplay.ui.screens.help import HelpScreen
 from tuiplay.ui.widgets.boundary import Y_AXIS_WIDTH, Boundary
 from tuiplay.ui.widgets.controls import ControlsPanel
@@ -60,10 +64,10 @@ from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
 from tuiplay.ui.widgets.status import DIVERGED_HINT, Status, StatusBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-# The clock ticks every TICK seconds and trains for TRAINING_SHARE of it, so keys are read
-# at least that often; a frame is drawn on the ticks where one is due.
-TICK = 0.02
-TRAINING_SHARE = 0.6
+# While playing, the clock trains in slices of SLICE seconds and yields to the event loop
+# between them, so keys and screen updates wait at most one slice; a frame is drawn after
+# the slices where one is due.
+SLICE = 0.01
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
 NARROW_LEFT_WIDTH = 22  # below WIDE columns: the controls drop their key hints
@@ -74,7 +78,9 @@ MIN_RESOLUTION = 20  # boundary pixels per side when the network needs all the r
 WIDE = 100  # from this width on, the network keeps 4-cell thumbnails and feature names
 INSPECTOR_MIN_HEIGHT = 6  # with its border: a title, the bias, weights, a hint
 RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
-CURVES_PERIOD = 0.25  # while training, the loss curves are redrawn at most this often
+DEFAULT_SESSION_FILE = "tuiplay-session.json"
+WARNING_SECONDS = 10  # how long a start-up warning stays on screen
+PANELS_PERIOD = 0.25  # while training, all but the boundary and status redraw this often
 
 QUICK_KEYS = """\
 [b]space[/] play/pause
@@ -210,6 +216,17 @@ KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         (
             _key("tab", "focus the next panel (network, controls)"),
             _key("click", "select a neuron, or a row of the controls panel"),
+            _key(
+                "w f",
+                f"save the session to a file / load one (default {DEFAULT_SESSION_FILE})",
+                _hidden("w", "save_session", "Save the session"),
+                _hidden("f", "load_session", "Load a session"),
+            ),
+            _key(
+                "i",
+                "save a screenshot (SVG) in the current folder",
+                Binding("i", "take_screenshot", "Screenshot"),
+            ),
             _key("?", "this help", Binding("question_mark", "help", "Help")),
             _key("ctrl+p", "command palette: every action and every setting"),
             _key("q ctrl+q", "quit", Binding("q", "quit", "Quit")),
@@ -222,9 +239,12 @@ def _all_bindings() -> list[Binding]:
     return [binding for _, keys in KEY_SECTIONS for key in keys for binding in key.bindings]
 
 
-# The actions behind the keys above, by name (without their arguments), except quitting.
+# The actions behind the keys above, by name (without their arguments), except the two the
+# tour keeps: quitting and taking a screenshot.
 PLAYGROUND_ACTIONS = frozenset(
-    binding.action.split("(")[0] for binding in _all_bindings() if binding.action != "quit"
+    binding.action.split("(")[0]
+    for binding in _all_bindings()
+    if binding.action not in ("quit", "take_screenshot")
 )
 
 
@@ -244,21 +264,29 @@ class TuiplayApp(App[None]):
     BINDINGS = _all_bindings()
 
     def __init__(
-        self, config: Config, *, paused: bool = False, colors: str = "auto", fps: int = 20
+        self,
+        config: Config,
+        *,
+        paused: bool = False,
+        colors: str = "auto",
+        fps: int = 20,
+        warnings: Sequence[str] = (),
     ) -> None:
         mode = resolve_color_mode(os.environ, colors)
         super().__init__(ansi_color=mode == "16")
         self.session = Session(config)
         self.palette = palette_for(mode)
         self.fps = fps
-        self._clock: Timer | None = None
+        self._clock: Worker | None = None
         self._playing = not paused
         self._last_frame = 0.0
-        self._last_curves = 0.0
+        self._last_panels = 0.0
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
         self._rate_samples: deque[tuple[float, int]] = deque()
+        self._warnings = tuple(warnings)  # the command line's, hidden behind the screen
+        self._session_path = DEFAULT_SESSION_FILE  # the last file saved or loaded
 
     # Layout
 
@@ -295,7 +323,8 @@ class TuiplayApp(App[None]):
         self.query_one("#guide").border_title = "Keys · colours"
         self._fit_panels()
         self._show_status()
-        self._clock = self.set_interval(TICK, self._tick, pause=not self.playing)
+        if self.playing:
+            self._start_clock()
         self.call_after_refresh(self._draw)
 
     def on_resize(self, event: Resize) -> None:
@@ -350,19 +379,30 @@ class TuiplayApp(App[None]):
     def playing(self, playing: bool) -> None:
         """Start or stop the clock: a paused app does no work at all."""
         self._playing = playing
-        if self._clock is not None:
-            self._clock.resume() if playing else self._clock.pause()
+        if playing and self.is_mounted:
+            self._start_clock()
 
-    def _tick(self) -> None:
-        """Train for part of the tick; draw when a frame is due (at most `fps` a second)."""
-        if not self.playing:
-            return
-        self._train(TRAINING_SHARE * TICK)
-        if self.session.diverged:
-            self.playing = False
-            self._draw()
-        elif time.perf_counter() - self._last_frame >= 1 / self.fps:
-            self._draw()
+    def _start_clock(self) -> None:
+        if self._clock is None or self._clock.is_finished:
+            self._clock = self.run_worker(self._run_clock(), group="clock", exclusive=True)
+
+    async def _run_clock(self) -> None:
+        """Train while playing, a slice at a time; draw when a frame is due (at most `fps`).
+
+        A set_interval timer skips a tick whenever the last one ran long, which left the
+        CPU idle half the time; a loop that yields after each slice keeps training busy
+        and still lets every key and screen update in within one slice.
+        """
+        while self.playing:
+            self._train(SLICE)
+            if self.session.diverged:
+                self.playing = False
+                self._draw()
+            else:
+                now = time.perf_counter()
+                if now - self._last_frame >= 1 / self.fps:
+                    self._draw(panels=now - self._last_panels >= PANELS_PERIOD)
+            await asyncio.sleep(0)
 
     def _train(self, budget: float) -> None:
         """Train whole epochs until `budget` seconds are spent (at least one epoch)."""
@@ -393,7 +433,12 @@ class TuiplayApp(App[None]):
 
     # Drawing: one grid pass per frame feeds everything
 
-    def _draw(self) -> None:
+    def _draw(self, *, panels: bool = True) -> None:
+        """Draw the boundary and status; with `panels`, the network, neuron and losses too.
+
+        While training, the clock asks for the panels only every PANELS_PERIOD: they are
+        most of a frame's cost (dozens of thumbnails, numbers, a chart) and of its bytes.
+        """
         if self.has_class("-too-small") or not self._network.is_attached:
             return
         now = self._last_frame = time.perf_counter()
@@ -405,6 +450,13 @@ class TuiplayApp(App[None]):
             self._feature_grids = np.stack([session.feature_grid(f, size) for f in FEATURES])
         grids = session.node_outputs_on_grid(size)
         boundary.show(self._selected_grid(grids), session, self._caption())
+        if panels:
+            self._last_panels = now
+            self._draw_panels(grids)
+        self._show_status()
+
+    def _draw_panels(self, grids: list[np.ndarray]) -> None:
+        session = self.session
         self._network.show(
             NetworkPicture(
                 features_on=session.config.features,
@@ -418,9 +470,6 @@ class TuiplayApp(App[None]):
         )
         self._inspector.show(self._node_report())
         history = session.history
-        curves_due = not self.playing or now - self._last_curves >= CURVES_PERIOD
-        if curves_due:
-            self._last_curves = now
         self._losses.show(
             LossReport(
                 train_loss=session.train_loss,
@@ -431,10 +480,9 @@ class TuiplayApp(App[None]):
                 train_history=history.train,
                 test_history=history.test,
             ),
-            history=curves_due,
+            history=True,
         )
         self._controls.show(session.config)
-        self._show_status()
 
     @property
     def state(self) -> str:
@@ -696,6 +744,51 @@ class TuiplayApp(App[None]):
         modal_open = self.screen is not self.screen_stack[0]
         return not (modal_open and action in PLAYGROUND_ACTIONS)
 
+    # Files: screenshots and sessions
+
+    def on_ready(self) -> None:
+        for warning in self._warnings:
+            self.notify(warning, severity="warning", timeout=WARNING_SECONDS)
+
+    def action_take_screenshot(self) -> None:
+        name = _unused_name(time.strftime("tuiplay-%Y%m%d-%H%M%S"), ".svg")
+        try:
+            self.save_screenshot(name)
+        except OSError as error:
+            self.notify(f"{name}: screenshot not saved: {error.strerror}", severity="error")
+            return
+        self.notify(f"screenshot saved: {name}")
+
+    def action_save_session(self) -> None:
+        self.push_screen(FileNameScreen("Save the session", self._session_path), self._save_session)
+
+    def _save_session(self, name: str | None) -> None:
+        if name is None:
+            return
+        try:
+            session_file.save(self.session, Path(name).expanduser())
+        except session_file.SessionFileError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._session_path = name
+        self.notify(f"session saved to {name} (epoch {self.session.epoch:,})")
+
+    def action_load_session(self) -> None:
+        self.push_screen(FileNameScreen("Load a session", self._session_path), self._load_session)
+
+    def _load_session(self, name: str | None) -> None:
+        """Show the session in the file; if it cannot be read, say why and keep this one."""
+        if name is None:
+            return
+        try:
+            loaded = session_file.load(Path(name).expanduser())
+        except session_file.SessionFileError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._session_path = name
+        self.replace_session(loaded)
+        self.notify(f"loaded {name}: epoch {loaded.epoch:,}")
+
     # Help and the command palette
 
     def action_help(self) -> None:
@@ -744,6 +837,29 @@ class TuiplayApp(App[None]):
                 )
 
 
-def run_app(config: Config, *, paused: bool, colors: str, fps: int) -> None:
-    """Run the app until the user quits."""
-    TuiplayApp(config, paused=paused, colors=colors, fps=fps).run()
+def _unused_name(stem: str, suffix: str) -> str:
+    """`stem + suffix`, or with -2, -3... added if a file of that name is already here."""
+    name, number = stem + suffix, 1
+    while Path(name).exists():
+        number += 1
+        name = f"{stem}-{number}{suffix}"
+    return name
+
+
+def run_app(
+    config: Config,
+    *,
+    paused: bool,
+    colors: str,
+    fps: int,
+    warnings: Sequence[str] = (),
+    session: Session | None = None,
+) -> None:
+    """Run the app until the user quits: on `session` if given (a loaded file), else fresh.
+
+    `warnings` (unknown URL keys, values beyond the UI) are shown as notifications.
+    """
+    app = TuiplayApp(config, paused=paused, colors=colors, fps=fps, warnings=warnings)
+    if session is not None:
+        app.replace_session(session)
+    app.run()
