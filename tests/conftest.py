@@ -16,6 +16,12 @@ def fixed_terminal_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def work_in_a_temporary_folder(monkeypatch, tmp_path):
+    """Files the app writes where it runs (screenshots, sessions) land in a throwaway folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def make_app(paused: bool = True, colors: str = "truecolor", **changes) -> TuiplayApp:
     """The app on a fixed seed and theme, paused unless asked otherwise."""
     app = TuiplayApp(Config(seed=SEED, **changes), paused=paused, colors=colors)
