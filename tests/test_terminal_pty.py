@@ -15,9 +15,6 @@ from pathlib import Path
 
 import pytest
 
-# pyte is the emulator that reads the screen. It belongs in the test extra; until it is
-# there, say so instead of failing to collect.
-pytest.importorskip("pyte", reason="pyte is not installed: pip install '.[bench]'")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import terminal_readout as readout
