@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tuiplay import __version__
 from tuiplay.engine.activations import ACTIVATIONS
@@ -25,6 +25,9 @@ from tuiplay.engine.config import (
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
+
+if TYPE_CHECKING:
+    from tuiplay.engine.trainer import Session
 
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 DEFAULT_FPS = 20
@@ -193,6 +196,9 @@ def add_app_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--colors", choices=COLOR_MODES, default="auto", help="auto follows COLORTERM/TERM/NO_COLOR"
     )
+    group.add_argument(
+        "--load", metavar="FILE", help="start from a session file saved in the app (key w)"
+    )
 
 
 # -- flags to a Config ---------------------------------------------------------------------
@@ -286,6 +292,7 @@ def warn(message: str) -> None:
 
 def _run_app(args: argparse.Namespace) -> int:
     config, warnings = config_from_args(args)
+    session = _session_to_load(args)
     for message in warnings:
         warn(message)
     if not sys.stdout.isatty():
@@ -296,8 +303,30 @@ def _run_app(args: argparse.Namespace) -> int:
     os.environ["TEXTUAL_FPS"] = str(max(TEXTUAL_MIN_FPS, args.fps))
     from tuiplay.ui.app import run_app
 
-    run_app(config, paused=args.paused, colors=args.colors, fps=args.fps)
+    run_app(
+        config,
+        paused=args.paused,
+        colors=args.colors,
+        fps=args.fps,
+        warnings=warnings,
+        session=session,
+    )
     return 0
+
+
+def _session_to_load(args: argparse.Namespace) -> Session | None:
+    """The session in --load's file, read before the app takes the screen. Raises UsageError."""
+    if args.load is None:
+        return None
+    given = config_flags_given(args)
+    if given:
+        raise UsageError(f"--load: the file holds the whole experiment; drop {', '.join(given)}")
+    from tuiplay.engine import session_file
+
+    try:
+        return session_file.load(args.load)
+    except session_file.SessionFileError as error:
+        raise UsageError(f"--load: {error}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
