@@ -5,6 +5,7 @@ import pytest
 from tuiplay.cli import build_parser
 from tuiplay.commands.tour import steps_from_args
 from tuiplay.ui.tour import TourApp
+from tuiplay.ui.widgets.network import Cursor
 
 SIZE = (120, 40)
 SEED = "0.12345"
@@ -214,3 +215,23 @@ async def test_back_on_the_first_step_starts_it_again():
         await pilot.press("left")
         assert app.step_index == 0 and app.session is not first_run
         assert app.session.config == first_run.config
+
+
+async def test_i_saves_a_screenshot_of_the_tour_and_w_f_do_nothing(tmp_path):
+    app = tour(epochs_per_step=10_000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "w", "f")
+        assert app.screen is app.screen_stack[0]  # no file name asked: the tour drives
+        await pilot.press("i")
+        (shot,) = tmp_path.glob("tuiplay-*.svg")
+        assert "step&#160;1&#160;of&#160;14" in shot.read_text(encoding="utf-8")
+
+
+async def test_a_new_step_puts_the_cursor_back_on_the_output(text_of):
+    app = tour(epochs_per_step=10_000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")  # held
+        app.cursor = Cursor(1, 0)  # a hidden neuron of the first step
+        await pilot.press("right")
+        assert app.cursor == Cursor(2, 0)  # the second step's output (one hidden layer)
+        assert "output" in text_of(app, "#boundary")

@@ -21,7 +21,6 @@ from textual.widget import Widget
 from tuiplay.engine.config import Config
 from tuiplay.engine.trainer import Session
 from tuiplay.ui.app import PLAYGROUND_ACTIONS, TuiplayApp
-from tuiplay.ui.widgets.network import Cursor
 
 POLL = 0.05  # seconds between the tour's looks at the session
 KEY_HINTS = "space pause  ← back  → next  q quit"
@@ -178,13 +177,7 @@ class TourApp(TuiplayApp):
         """Show step `index` from its start: a fresh session, the cursor on the output."""
         self.step_index = index
         self._finished_at = None
-        step = self.steps[index]
-        self.session = StepSession(step.config, self.epochs_per_step)
-        self.cursor = Cursor(len(step.config.network_shape) + 1, 0)
-        # TuiplayApp has no public method to show a replaced session; these are what it runs
-        # when the network changes shape.
-        self._fit_panels()
-        self._draw()
+        self.replace_session(StepSession(self.steps[index].config, self.epochs_per_step))
         self._show_bar()
 
     def _show_bar(self) -> None:
