@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -68,6 +68,10 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 # between them, so keys and screen updates wait at most one slice; a frame is drawn after
 # the slices where one is due.
 SLICE = 0.01
+# A key passes through several message queues (app, screen, widget, action) and each hop
+# waits for the next turn of the event loop; training pauses this long after a key so that
+# no slice sits between the hops.
+KEY_QUIET = 0.06
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
 NARROW_LEFT_WIDTH = 22  # below WIDE columns: the controls drop their key hints
@@ -281,6 +285,7 @@ class TuiplayApp(App[None]):
         self._playing = not paused
         self._last_frame = 0.0
         self._last_panels = 0.0
+        self._quiet_until = 0.0
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -382,6 +387,11 @@ class TuiplayApp(App[None]):
         if playing and self.is_mounted:
             self._start_clock()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._quiet_until = time.perf_counter() + KEY_QUIET
+        await super().on_event(event)
+
     def _start_clock(self) -> None:
         if self._clock is None or self._clock.is_finished:
             self._clock = self.run_worker(self._run_clock(), group="clock", exclusive=True)
@@ -394,6 +404,9 @@ class TuiplayApp(App[None]):
         and still lets every key and screen update in within one slice.
         """
         while self.playing:
+            if time.perf_counter() < self._quiet_until:
+                await asyncio.sleep(SLICE)  # a key is on its way through Textual: let it
+                continue
             self._train(SLICE)
             if self.session.diverged:
                 self.playing = False
@@ -449,7 +462,8 @@ class TuiplayApp(App[None]):
             self._grid_size = size
             self._feature_grids = np.stack([session.feature_grid(f, size) for f in FEATURES])
         grids = session.node_outputs_on_grid(size)
-        boundary.show(self._selected_grid(grids), session, self._caption())
+        exact = panels or not self.playing  # small shade changes wait between panel frames
+        boundary.show(self._selected_grid(grids), session, self._caption(), exact=exact)
         if panels:
             self._last_panels = now
             self._draw_panels(grids)
@@ -860,6 +874,12 @@ def run_app(
     `warnings` (unknown URL keys, values beyond the UI) are shown as notifications.
     """
     app = TuiplayApp(config, paused=paused, colors=colors, fps=fps, warnings=warnings)
+    if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
+        # colours sent as changes: far fewer bytes over SSH. Imported here because Textual's
+        # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another
+        from tuiplay.ui.terminal_writer import DeltaSgrDriver
+
+        app.driver_class = DeltaSgrDriver
     if session is not None:
         app.replace_session(session)
     app.run()
