@@ -10,14 +10,22 @@ from textual.widgets import Static
 from tuiplay.engine.config import Config
 from tuiplay.engine.trainer import Session
 from tuiplay.ui.palette import (
+    N_SHADES,
     NAN_INDEX,
     TEST_NEGATIVE,
     TEST_POSITIVE,
     TRAIN_NEGATIVE,
     TRAIN_POSITIVE,
     palette_for,
+    shade_indices,
 )
-from tuiplay.ui.widgets.boundary import Boundary, data_to_pixel, resample
+from tuiplay.ui.widgets.boundary import (
+    PENDING_FRAMES,
+    Boundary,
+    ShadeHysteresis,
+    data_to_pixel,
+    resample,
+)
 from tuiplay.ui.widgets.halfblock import HalfBlockCanvas
 
 TRUECOLOR = palette_for("truecolor").colors
@@ -282,3 +290,102 @@ async def test_a_field_set_before_the_panel_is_laid_out_appears_once_it_is():
         assert image.shape == (36, 36)
         assert image[0, 0] == TRAIN_NEGATIVE
         assert (image[1:] == 30).all()
+
+
+# Shade hysteresis: small changes may wait while training, exact frames show the truth
+
+
+def value_of_shade(shade: int) -> float:
+    """A field value drawn in this shade (the middle of its band)."""
+    return (shade + 0.5) * 2 / N_SHADES - 1
+
+
+def shades(*rows: list[int]) -> np.ndarray:
+    return np.array(rows, dtype=np.uint8)
+
+
+def test_a_one_shade_change_waits_unless_the_frame_is_exact():
+    hysteresis = ShadeHysteresis()
+    hysteresis.update(shades([10, 20]), exact=True)
+    assert hysteresis.update(shades([11, 20]), exact=False).tolist() == [[10, 20]]
+    assert hysteresis.update(shades([11, 20]), exact=True).tolist() == [[11, 20]]
+
+
+def test_a_change_of_two_shades_or_more_is_painted_at_once():
+    hysteresis = ShadeHysteresis()
+    hysteresis.update(shades([10, 20, 30]), exact=True)
+    assert hysteresis.update(shades([12, 17, 29]), exact=False).tolist() == [[12, 17, 30]]
+
+
+def test_a_small_change_is_painted_once_it_has_waited_long_enough():
+    hysteresis = ShadeHysteresis()
+    hysteresis.update(shades([10]), exact=True)
+    shown = [hysteresis.update(shades([11]), exact=False)[0, 0] for _ in range(PENDING_FRAMES)]
+    assert shown == [10] * (PENDING_FRAMES - 1) + [11]
+
+
+def test_a_small_change_that_goes_back_starts_waiting_afresh():
+    hysteresis = ShadeHysteresis()
+    hysteresis.update(shades([10]), exact=True)
+    for _ in range(PENDING_FRAMES - 1):
+        hysteresis.update(shades([11]), exact=False)
+    hysteresis.update(shades([10]), exact=False)
+    assert hysteresis.update(shades([11]), exact=False)[0, 0] == 10
+
+
+def test_nan_appearing_or_going_is_always_painted():
+    hysteresis = ShadeHysteresis()
+    hysteresis.update(shades([30, 0]), exact=True)
+    shown = hysteresis.update(shades([NAN_INDEX, 0]), exact=False)
+    assert shown.tolist() == [[NAN_INDEX, 0]]
+    assert hysteresis.update(shades([30, 0]), exact=False).tolist() == [[30, 0]]
+
+
+async def test_an_inexact_frame_refreshes_only_the_big_changes_and_an_exact_one_the_rest():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        field = np.full((36, 36), value_of_shade(10))
+        boundary.set_field(field)
+        await pilot.pause()
+        refreshed = record_refreshes(canvas_of(app))
+        field[0, 0] = value_of_shade(11)  # cell (0, 0): one shade
+        field[2, 30] = value_of_shade(12)  # cell (30, 1): two shades
+        boundary.set_field(field, exact=False)
+        assert refreshed == [(Region(30, 1, 1, 1),)]
+        assert canvas_of(app).image[0, 0] == 10
+        boundary.set_field(field, exact=True)
+        assert refreshed[1:] == [(Region(0, 0, 1, 1),)]
+        assert (canvas_of(app).image == shade_indices(field)).all()
+
+
+async def test_turning_discretize_on_or_off_is_painted_even_in_an_inexact_frame():
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        x, y = grid(36)
+        field = np.tanh(x * y / 8)
+        boundary.set_field(field)
+        boundary.set_field(field, discretize=True, exact=False)
+        assert (canvas_of(app).image == shade_indices(field, discretize=True)).all()
+        boundary.set_field(field, exact=False)
+        assert (canvas_of(app).image == shade_indices(field)).all()
+
+
+async def test_the_exact_frame_after_many_inexact_ones_shows_the_true_shades():
+    session = Session(Config(seed="0.12345"))
+    app = BoundaryApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        boundary = app.query_one(Boundary)
+        size = boundary.grid_size
+        for _ in range(6):
+            session.step_epochs(1)
+            (output,) = session.node_outputs_on_grid(size)[-1]
+            boundary.show(output, session, "output", exact=False)
+        boundary.show(output, session, "output", exact=True)
+        image = canvas_of(app).image
+        field = ~np.isin(image, MARKERS)
+        assert (image[field] == shade_indices(output)[field]).all()

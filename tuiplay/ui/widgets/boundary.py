@@ -4,6 +4,12 @@ The field is drawn with half-block pixels, square: P pixel columns by P pixel ro
 cells wide and P / 2 cells high, as large as the panel allows. `Boundary.grid_size` is
 that P; the panel posts `Boundary.GridSizeChanged` when it changes so the app can compute
 the field at the size it is shown (a field of any other size is resampled).
+
+While training, most pixels that change move by a single shade of 31, invisibly, and each
+repainted cell costs bytes over SSH. So a frame drawn with `exact=False` repaints a pixel
+only when its shade moved by `SMALL_CHANGE + 1` or more, or when a small change has been
+pending for `PENDING_FRAMES` such frames; NaN and discretize changes always repaint. An
+exact frame (the default) shows the true shades.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tuiplay.ui.palette import (
+    NAN_INDEX,
     ZERO_SHADE,
     ColorMode,
     check_color_mode,
@@ -36,6 +43,12 @@ DOMAIN = 6.0
 
 Y_AXIS_WIDTH = 3
 """Cells left of the field for the y labels and ticks (" 6┤")."""
+
+SMALL_CHANGE = 1
+"""The largest shade step an inexact frame may leave unpainted."""
+
+PENDING_FRAMES = 4
+"""Inexact frames a small change may wait before it is painted anyway."""
 
 
 def data_to_pixel(points: np.ndarray, grid_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -84,6 +97,32 @@ def x_axis_text(columns: int) -> str:
     return " " * Y_AXIS_WIDTH + "".join(line)
 
 
+class ShadeHysteresis:
+    """The shades to show when small changes may wait: see the module docstring.
+
+    `update(true_shades, exact)` returns the picture to show and remembers it.
+    """
+
+    def __init__(self) -> None:
+        self._shown = np.zeros((0, 0), dtype=np.uint8)
+        self._waited = np.zeros((0, 0), dtype=np.uint8)  # inexact frames each pixel lagged
+
+    def update(self, true_shades: np.ndarray, exact: bool) -> np.ndarray:
+        """The shades to show for `true_shades` (palette indices), exactly or not."""
+        if exact or true_shades.shape != self._shown.shape:
+            self._shown = true_shades.copy()
+            self._waited = np.zeros(true_shades.shape, dtype=np.uint8)
+            return self._shown.copy()
+        step = np.abs(true_shades.astype(np.int16) - self._shown)
+        nan_changed = (true_shades == NAN_INDEX) != (self._shown == NAN_INDEX)
+        lagging = step > 0
+        self._waited = np.where(lagging, np.minimum(self._waited + 1, PENDING_FRAMES), 0)
+        paint = (step > SMALL_CHANGE) | nan_changed | (self._waited >= PENDING_FRAMES)
+        self._shown[paint] = true_shades[paint]
+        self._waited[paint] = 0
+        return self._shown.copy()
+
+
 @dataclass(frozen=True)
 class _Points:
     positions: np.ndarray
@@ -96,10 +135,12 @@ _NO_POINTS = _Points(np.zeros((0, 2)), np.zeros(0, dtype=np.uint8))
 class Boundary(Widget):
     """The main heatmap: a field of values in [-1, 1] with training and test points.
 
-    - `show(values, session, caption)`: everything for one frame: the field, the session's
-      points (test points when its config shows them), discretize, and the caption.
-    - `set_field(values, discretize=...)`: values over [-6, 6]², shape (Q, Q), row 0 at
-      y = +6 and column 0 at x = -6; NaN shows grey. Same values again repaint nothing.
+    - `show(values, session, caption, exact=...)`: everything for one frame: the field, the
+      session's points (test points when its config shows them), discretize, and the
+      caption. `exact=False` lets small shade changes wait (see the module docstring).
+    - `set_field(values, discretize=..., exact=...)`: values over [-6, 6]², shape (Q, Q),
+      row 0 at y = +6 and column 0 at x = -6; NaN shows grey. Same values again repaint
+      nothing.
     - `set_points(train_points, train_labels, test_points, test_labels)`: (N, 2) points and
       their labels; test points are drawn only when given, and differ from train points.
     - `caption`: one line saying what the field shows ("output", "neuron 2 of layer 1").
@@ -150,6 +191,8 @@ class Boundary(Widget):
         self._canvas = HalfBlockCanvas(color_mode)
         self._grid_size = 0
         self._shades = np.full((1, 1), ZERO_SHADE, dtype=np.uint8)
+        self._discretize = False
+        self._hysteresis = ShadeHysteresis()
         self._train = self._test = _NO_POINTS
         self.set_reactive(Boundary.caption, caption)
         self.set_reactive(Boundary.color_mode, check_color_mode(color_mode))
@@ -166,11 +209,16 @@ class Boundary(Widget):
         """Pixels per side of the field as shown now: compute the field at this size."""
         return self._grid_size
 
-    def show(self, values: np.ndarray, session: Session, caption: str) -> None:
-        """Show one frame: `values` over the grid, the session's points, and `caption`."""
+    def show(
+        self, values: np.ndarray, session: Session, caption: str, *, exact: bool = True
+    ) -> None:
+        """Show one frame: `values` over the grid, the session's points, and `caption`.
+
+        With `exact=False`, pixels whose shade moved by one may keep the old shade a while.
+        """
         config = session.config
         self.caption = caption
-        self._store_field(values, config.discretize)
+        exact = self._store_field(values, config.discretize) or exact
         if config.show_test_data:
             self._store_points(
                 session.train_points,
@@ -180,12 +228,14 @@ class Boundary(Widget):
             )
         else:
             self._store_points(session.train_points, session.train_labels)
-        self._draw()
+        self._draw(exact=exact)
 
-    def set_field(self, values: np.ndarray, *, discretize: bool = False) -> None:
+    def set_field(
+        self, values: np.ndarray, *, discretize: bool = False, exact: bool = True
+    ) -> None:
         """Show a square field of values (see the class docstring for its orientation)."""
-        self._store_field(values, discretize)
-        self._draw()
+        exact = self._store_field(values, discretize) or exact
+        self._draw(exact=exact)
 
     def set_points(
         self,
@@ -198,11 +248,15 @@ class Boundary(Widget):
         self._store_points(train_points, train_labels, test_points, test_labels)
         self._draw()
 
-    def _store_field(self, values: np.ndarray, discretize: bool) -> None:
+    def _store_field(self, values: np.ndarray, discretize: bool) -> bool:
+        """Keep the field's shades; True when discretize changed, which must show exactly."""
         values = np.asarray(values)
         if values.ndim != 2 or values.shape[0] != values.shape[1] or values.size == 0:
             raise ValueError(f"the boundary field must be square (P, P), not {values.shape}")
         self._shades = shade_indices(values, discretize)
+        discretize_changed = discretize != self._discretize
+        self._discretize = discretize
+        return discretize_changed
 
     def _store_points(
         self,
@@ -239,9 +293,9 @@ class Boundary(Widget):
         self._draw()
         self.post_message(self.GridSizeChanged(self, grid_size))
 
-    def _draw(self) -> None:
+    def _draw(self, *, exact: bool = True) -> None:
         size = self._grid_size
-        image = resample(self._shades, size)
+        image = self._hysteresis.update(resample(self._shades, size), exact)
         marks = np.full((size, size), NO_MARK, dtype=np.uint8)
         for points in (self._train, self._test):
             rows, columns = data_to_pixel(points.positions, size)
