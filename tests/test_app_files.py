@@ -1,4 +1,7 @@
-"""The app's files: screenshots, saving and loading sessions, and the command line's warnings."""
+"""The app's files: screenshots, saving and loading sessions, and the command line's warnings.
+
+Each test runs in its own temporary folder (conftest), the current folder of the app.
+"""
 
 import json
 
@@ -14,12 +17,6 @@ from tuiplay.ui.screens.file_name import FileNameScreen
 
 SIZE = (120, 40)
 SEED = "0.12345"
-
-
-@pytest.fixture(autouse=True)
-def in_tmp_folder(tmp_path, monkeypatch):
-    """Every file the app writes lands in a fresh folder, the current one."""
-    monkeypatch.chdir(tmp_path)
 
 
 def record_notifications(app: TuiplayApp) -> list[str]:

@@ -42,10 +42,11 @@ async def test_the_app_starts_playing_and_learns_the_circle(new_app, text_of):
     app = new_app(paused=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.epoch >= 200, timeout=60)
+        assert "epochs/s" in text_of(app, "#status")
+        await pilot.press("space")  # paused, the screen shows the session's last epoch
         assert app.session.test_loss < 0.05
         losses = text_of(app, "#losses")
         assert f"Test loss      {app.session.test_loss:.3f}" in losses
-        assert "epochs/s" in text_of(app, "#status")
 
 
 async def test_s_pauses_then_steps_exactly_one_epoch(new_app, text_of):
