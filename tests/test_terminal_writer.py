@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 import pyte
+import pytest
 from rich.color import ColorSystem
 from rich.style import Style
 
 from tuiplay.ui.terminal_writer import DeltaSgrDriver, DeltaSgrFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import terminal_readout as readout
+from terminal_pty import PtyTerminal
 
 BLUE_ON_GREY = "\x1b[38;2;8;119;189;48;2;40;40;40m"
 ORANGE_ON_GREY = "\x1b[38;2;245;147;34;48;2;40;40;40m"
@@ -171,3 +179,33 @@ def test_frames_cut_into_random_writes_draw_the_same_screen_in_fewer_bytes() -> 
 
         assert screen_after(written) == screen_after(stream)
         assert len(written) < 0.85 * len(stream)
+
+
+# The real app in a pseudo-terminal (as tests/test_terminal_pty.py runs it).
+
+
+def run_paused_app_until_it_quits(env: dict[str, str | None]) -> PtyTerminal:
+    terminal = PtyTerminal([sys.executable, "-m", "tuiplay", "--paused"], 80, 24, env)
+    terminal.start()
+    try:
+        shown = terminal.pump_until(lambda: readout.shows_first_complete_frame(terminal.text()), 30)
+        assert shown is not None, "no first frame:\n" + terminal.text()
+        terminal.pump(1.0)  # let it settle
+        terminal.send(b"q")
+        terminal.pump_until_exit(30)
+    finally:
+        terminal.close(quit_keys=b"\x11")
+    return terminal
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals do not exist on Windows")
+def test_the_app_draws_with_fewer_bytes_and_leaves_the_default_pen_behind() -> None:
+    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "NO_COLOR": None}
+    textuals_driver = "textual.drivers.linux_driver:LinuxDriver"
+
+    raw = run_paused_app_until_it_quits({**env, "TEXTUAL_DRIVER": textuals_driver})
+    delta = run_paused_app_until_it_quits({**env, "TEXTUAL_DRIVER": None})
+
+    assert raw.exit_status == delta.exit_status == 0
+    assert raw.recording.bytes_between(0, 1e9) * 0.8 > delta.recording.bytes_between(0, 1e9)
+    assert delta.screen.cursor.attrs == delta.screen.default_char
