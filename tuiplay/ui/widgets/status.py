@@ -1,11 +1,20 @@
-"""The top line: epoch counter, playing/paused/diverged, and live epochs per second."""
+"""The top line: epoch counter, playing/paused/diverged, and live epochs per second.
+
+While training it changes a few digits many times a second, so it repaints only the cells
+that changed rather than the whole line.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from rich.cells import cell_len
+from rich.style import Style as RichStyle
 from textual.content import Content
+from textual.strip import Strip
 
+from tuiplay.ui.widgets.halfblock import changed_regions
 from tuiplay.ui.widgets.lines import LinePanel
 
 DIVERGED_HINT = "diverged: lower the learning rate (l/L) or reset (r)"
@@ -26,8 +35,27 @@ def format_epoch(epoch: int) -> str:
     return f"{epoch:07,d}"
 
 
+def strip_cells(strip: Strip) -> list[tuple[str, RichStyle | None]]:
+    """Each cell of a strip as (character, style); a wide character's second cell is ""."""
+    cells: list[tuple[str, RichStyle | None]] = []
+    for segment in strip:
+        for character in segment.text:
+            cells.append((character, segment.style))
+            cells.extend([("", segment.style)] * (cell_len(character) - 1))
+    return cells
+
+
+def changed_cells(before: Strip, after: Strip) -> np.ndarray:
+    """Which cells differ between two strips (a cell missing from one of them differs)."""
+    old, new = strip_cells(before), strip_cells(after)
+    width = max(len(old), len(new))
+    old += [("", None)] * (width - len(old))
+    new += [("", None)] * (width - len(new))
+    return np.array([a != b for a, b in zip(old, new, strict=True)], dtype=bool)
+
+
 class StatusBar(LinePanel):
-    """One line at the top of the screen. It repaints only when its text would change."""
+    """One line at the top of the screen. It repaints only the cells that change."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; }
@@ -42,9 +70,19 @@ class StatusBar(LinePanel):
         return self._status
 
     def show(self, status: Status) -> None:
-        if status != self._status:
-            self._status = status
+        if status == self._status:
+            return
+        self._status = status
+        if not self.is_mounted or self.size.width == 0 or len(self._contents) != 1:
             self.update_lines()
+            return
+        before = self.render_line(0)
+        self._contents = [self._line()]
+        self._strips.pop(0, None)
+        after = self.render_line(0)
+        regions = changed_regions(changed_cells(before, after), 0)
+        if regions:  # refresh() without regions would repaint the whole line
+            self.refresh(*regions)
 
     def build_lines(self) -> list[Content]:
         return [self._line()]
