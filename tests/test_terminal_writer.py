@@ -84,7 +84,7 @@ def test_every_way_of_splitting_a_stream_gives_the_same_output() -> None:
 
 
 def test_text_and_other_sequences_pass_through_unchanged() -> None:
-    stream = "plain text\r\n\x1b[2J\x1b[3;4H\x1b[?25l\x1b]0;title\x07\x1b(B more"
+    stream = "plain text\r\n\x1b[2J\x1b[3;4H\x1b[?25l\x1b]0;title\x07\x1b(B\x1b[>4;1m more"
 
     assert filtered(stream) == stream
 
