@@ -10,7 +10,7 @@ from tuiplay.ui.palette import TRAIN_POSITIVE, palette_for
 from tuiplay.ui.widgets.halfblock import (
     NO_MARK,
     HalfBlockCanvas,
-    changed_regions,
+    changed_span,
     half_block_strip,
     overlay,
 )
@@ -156,7 +156,7 @@ async def test_changing_one_pixel_refreshes_exactly_its_cell():
         assert list(strip)[1].style.bgcolor == TRUECOLOR[BLUE]
 
 
-async def test_a_row_with_changes_at_both_ends_refreshes_two_small_regions():
+async def test_a_row_refresh_spans_the_first_to_the_last_changed_cell():
     image = striped_image()
     app = CanvasApp(image)
     async with app.run_test(size=(40, 10)) as pilot:
@@ -164,9 +164,9 @@ async def test_a_row_with_changes_at_both_ends_refreshes_two_small_regions():
         await pilot.pause()
         spy = RefreshSpy(canvas)
         changed = image.copy()
-        changed[0, 0] = changed[1, 11] = changed[10, 5] = BLUE
+        changed[0, 2] = changed[1, 9] = changed[10, 5] = BLUE
         assert canvas.set_image(changed) == 2
-        assert spy.calls == [(Region(0, 0, 1, 1), Region(11, 0, 1, 1), Region(5, 5, 1, 1))]
+        assert spy.calls == [(Region(2, 0, 8, 1), Region(5, 5, 1, 1))]
 
 
 async def test_cells_changed_at_both_ends_of_a_row_are_drawn_in_their_new_colour():
@@ -184,16 +184,11 @@ async def test_cells_changed_at_both_ends_of_a_row_are_drawn_in_their_new_colour
         assert list(strip)[2].style.bgcolor == TRUECOLOR[BLUE]
 
 
-def test_changed_cells_split_into_regions_only_across_gaps_of_two_or_more():
+def test_a_lines_changed_span_runs_from_its_first_to_its_last_changed_cell():
     changed = np.zeros(12, dtype=bool)
-    changed[[1, 2, 4, 7, 8, 11]] = True  # gaps of 1, 2 and 2 unchanged cells
-    assert changed_regions(changed, row=3) == [
-        Region(1, 3, 4, 1),
-        Region(7, 3, 2, 1),
-        Region(11, 3, 1, 1),
-    ]
-    assert changed_regions(changed, row=3, min_gap=3) == [Region(1, 3, 11, 1)]
-    assert changed_regions(np.zeros(5, dtype=bool), row=0) == []
+    changed[[1, 2, 4, 8]] = True
+    assert changed_span(changed, row=3) == Region(1, 3, 8, 1)
+    assert changed_span(np.zeros(5, dtype=bool), row=0) is None
 
 
 async def test_only_the_changed_row_is_rendered_again():

@@ -7,9 +7,8 @@ cells, so:
 
 - equal neighbouring cells are merged into one segment (runs found with numpy);
 - the text and style of every (upper, lower) pair is built once per colour mode;
-- `HalfBlockCanvas.set_image` refreshes only the cells whose pixels changed, as one region
-  per run of changed cells in a row (runs closer than `MIN_GAP` cells are joined), and
-  nothing when nothing changed.
+- `HalfBlockCanvas.set_image` refreshes only the rows whose pixels changed (the span from
+  the first to the last changed cell, see `changed_span`), and nothing when nothing did.
 
 Pixels are palette indices from `tuiplay.ui.palette`; points and other marks are laid over
 a picture with `overlay` (or the `marks` argument of `set_image`).
@@ -86,26 +85,19 @@ def overlay(image: np.ndarray, marks: np.ndarray) -> np.ndarray:
     return np.where(marks != NO_MARK, marks, image).astype(np.uint8)
 
 
-MIN_GAP = 2
-"""Unchanged cells between two changed ones that split a row's refresh into two regions.
+def changed_span(changed_cells: np.ndarray, row: int) -> Region | None:
+    """The region of line `row` from its first to its last changed cell (a 1-D bool array).
 
-Resending an unchanged truecolor cell costs about 40 bytes (its colours and glyph) and a
-cursor move about 8, so skipping even a short gap pays.
-"""
-
-
-def changed_regions(changed_cells: np.ndarray, row: int, min_gap: int = MIN_GAP) -> list[Region]:
-    """Regions of line `row` covering its changed cells (a 1-D bool array), one per run.
-
-    Runs separated by fewer than `min_gap` unchanged cells are joined into one region.
+    One region per line, not one per run of changes: Textual (8.2) writes every dirty span
+    of a line from the widget's left edge to the span's right end, so a second region on
+    the same line resends everything left of it again. Ending at the last changed cell
+    saves the cells to its right.
     """
     changed = np.flatnonzero(changed_cells)
     if len(changed) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(changed) > min_gap)
-    firsts = changed[np.concatenate(([0], breaks + 1))].tolist()
-    lasts = changed[np.concatenate((breaks, [len(changed) - 1]))].tolist()
-    return [Region(first, row, last - first + 1, 1) for first, last in zip(firsts, lasts)]
+        return None
+    first, last = int(changed[0]), int(changed[-1])
+    return Region(first, row, last - first + 1, 1)
 
 
 class HalfBlockCanvas(Widget):
@@ -154,8 +146,8 @@ class HalfBlockCanvas(Widget):
     def set_image(self, image: np.ndarray, marks: np.ndarray | None = None) -> int:
         """Show `image` (palette indices, an even number of rows), `marks` laid over it.
 
-        Repaints only the cells that differ from the picture shown (see `changed_regions`);
-        a new shape repaints everything and lays the widget out
+        Repaints only the cell rows that differ from the picture shown, each from its first
+        to its last changed cell; a new shape repaints everything and lays the widget out
         again. Returns how many rows were repainted.
         """
         new = np.asarray(image, dtype=np.uint8)
@@ -175,8 +167,7 @@ class HalfBlockCanvas(Widget):
             self._image = new.copy()
             for row in changed_rows:
                 self._strips[row] = None
-            regions = [changed_regions(cells_changed[row], row) for row in changed_rows]
-            self.refresh(*(region for row_regions in regions for region in row_regions))
+            self.refresh(*(changed_span(cells_changed[row], row) for row in changed_rows))
         return len(changed_rows)
 
     def validate_color_mode(self, mode: str) -> ColorMode:

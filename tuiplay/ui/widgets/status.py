@@ -1,7 +1,8 @@
 """The top line: epoch counter, playing/paused/diverged, and live epochs per second.
 
-While training it changes a few digits many times a second, so it repaints only the cells
-that changed rather than the whole line.
+While training it changes a few digits many times a second, so it repaints only the span
+from the first to the last changed cell rather than the whole line (Textual still writes
+from the line's left edge, but not the padding and summary to the right of the change).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.strip import Strip
 
-from tuiplay.ui.widgets.halfblock import changed_regions
+from tuiplay.ui.widgets.halfblock import changed_span
 from tuiplay.ui.widgets.lines import LinePanel
 
 DIVERGED_HINT = "diverged: lower the learning rate (l/L) or reset (r)"
@@ -55,7 +56,7 @@ def changed_cells(before: Strip, after: Strip) -> np.ndarray:
 
 
 class StatusBar(LinePanel):
-    """One line at the top of the screen. It repaints only the cells that change."""
+    """One line at the top of the screen. It repaints only the span of cells that change."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; }
@@ -80,9 +81,9 @@ class StatusBar(LinePanel):
         self._contents = [self._line()]
         self._strips.pop(0, None)
         after = self.render_line(0)
-        regions = changed_regions(changed_cells(before, after), 0)
-        if regions:  # refresh() without regions would repaint the whole line
-            self.refresh(*regions)
+        span = changed_span(changed_cells(before, after), 0)
+        if span is not None:
+            self.refresh(span)
 
     def build_lines(self) -> list[Content]:
         return [self._line()]
