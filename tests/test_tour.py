@@ -110,14 +110,15 @@ def test_bad_input_exits_2_with_one_line(capsys, args):
 
 # -- playing ------------------------------------------------------------------------------
 async def test_the_first_step_trains_to_its_epoch_then_the_next_step_starts(text_of):
-    app = tour(epochs_per_step=3, rest=1.0)
+    app = tour(epochs_per_step=3, rest=60)  # a long rest: a slow test machine cannot miss it
     async with app.run_test(size=SIZE) as pilot:
         assert caption_on_screen(app, text_of) == VIDEO_CAPTIONS[0]
         assert app.session.config.network_shape == (1,)
         await wait_for(pilot, lambda: app.session.finished)
         await pilot.pause(0.1)
         assert app.step_index == 0 and app.session.epoch == 3  # no epoch past the step's
-        assert "next in 1 s" in text_of(app, "#tour-bar")
+        assert "next in 60 s" in text_of(app, "#tour-bar")
+        app.rest = 0.5  # the rest is over sooner
         await wait_for(pilot, lambda: app.step_index == 1)
         await pilot.pause()
         assert caption_on_screen(app, text_of) == VIDEO_CAPTIONS[1]
