@@ -25,12 +25,13 @@ from tuiplay.engine.config import (
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
+from tuiplay.ui import DEFAULT_FPS
 
 if TYPE_CHECKING:
     from tuiplay.engine.trainer import Session
 
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
-DEFAULT_FPS = 20
+
 TEXTUAL_MIN_FPS = 60
 USAGE_ERROR = 2
 

@@ -44,6 +44,7 @@ from tuiplay.engine.config import (
 )
 from tuiplay.engine.features import FEATURE_LABELS, FEATURES
 from tuiplay.engine.trainer import Session
+from tuiplay.ui import DEFAULT_FPS
 from tuiplay.ui.palette import palette_for, resolve_color_mode
 from tuiplay.ui.screens.edit_node import BIAS, EditNodeScreen, Parameter
 from tuiplay.ui.screens.file_name import FileNameScreen
@@ -273,7 +274,7 @@ class TuiplayApp(App[None]):
         *,
         paused: bool = False,
         colors: str = "auto",
-        fps: int = 20,
+        fps: int = DEFAULT_FPS,
         warnings: Sequence[str] = (),
     ) -> None:
         mode = resolve_color_mode(os.environ, colors)
