@@ -187,11 +187,12 @@ async def test_space_pauses_the_training_and_the_tour_and_space_goes_on(text_of)
 
 
 async def test_a_paused_tour_does_not_move_on_after_its_rest():
-    app = tour(epochs_per_step=2, rest=1.0)
+    # The rest outlasts the press: on a busy machine a pilot press can take a second.
+    app = tour(epochs_per_step=2, rest=3.0)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.finished)
         await pilot.press("space")
-        await pilot.pause(1.5)
+        await pilot.pause(3.5)
         assert app.step_index == 0
         await pilot.press("space")
         await wait_for(pilot, lambda: app.step_index == 1)
