@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from tuiplay import __version__
@@ -83,7 +83,9 @@ def _number(low: float, high: float) -> object:
     return parse
 
 
-def _whole(low: int, high: int) -> object:
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, or one line saying what is allowed."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -98,7 +100,8 @@ def _whole(low: int, high: int) -> object:
     return parse
 
 
-def _hidden_layers(text: str) -> tuple[int, ...]:
+def parse_hidden_layers(text: str) -> tuple[int, ...]:
+    """Neurons per hidden layer, e.g. "4,2"; "" is no hidden layer."""
     if text.strip() == "":
         return ()
     try:
@@ -151,10 +154,10 @@ def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True
     group.add_argument("--problem", choices=PROBLEMS)
     group.add_argument("--noise", type=_number(0, 100), help="percent, 0 to 50 in the Playground")
     group.add_argument("--train-percent", type=_number(1, 100), help="percent of data to train on")
-    group.add_argument("--batch-size", type=_whole(1, 10_000))
+    group.add_argument("--batch-size", type=whole_number(1, 10_000))
     group.add_argument("--features", type=_features, help=f"comma list of {','.join(FEATURES)}")
     group.add_argument(
-        "--hidden", type=_hidden_layers, help="neurons per hidden layer, e.g. 4,2; '' for none"
+        "--hidden", type=parse_hidden_layers, help="neurons per hidden layer, e.g. 4,2; '' for none"
     )
     group.add_argument("--activation", choices=ACTIVATIONS)
     group.add_argument("--learning-rate", type=_number(0, 1e6))
@@ -169,6 +172,21 @@ def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True
         action="store_const",
         const=True,
         help="allow up to 16 hidden layers of 64 neurons (the Playground stops at 6 of 8)",
+    )
+
+
+def add_network_list_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """`--hidden` taking several networks (compare, tour), in place of the shared single one.
+
+    The parser must be made with conflict_handler="resolve" so that this one wins.
+    """
+    parser.add_argument(
+        "--hidden",
+        dest="shapes",
+        nargs="+",
+        type=parse_hidden_layers,
+        metavar="SHAPE",
+        help=help_text,
     )
 
 
@@ -192,7 +210,7 @@ def add_app_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("app")
     group.add_argument("--paused", action="store_true", help="start paused (default: playing)")
     group.add_argument(
-        "--fps", type=_whole(1, 60), default=DEFAULT_FPS, help="screen updates per second"
+        "--fps", type=whole_number(1, 60), default=DEFAULT_FPS, help="screen updates per second"
     )
     group.add_argument(
         "--colors", choices=COLOR_MODES, default="auto", help="auto follows COLORTERM/TERM/NO_COLOR"

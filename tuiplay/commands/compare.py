@@ -16,7 +16,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tuiplay.cli import UsageError, add_config_flags, config_flags_given, config_from_args, warn
+from tuiplay.cli import (
+    UsageError,
+    add_config_flags,
+    add_network_list_flag,
+    config_flags_given,
+    config_from_args,
+    warn,
+    whole_number,
+)
 from tuiplay.engine.config import Config, ConfigError
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
@@ -94,13 +102,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         conflict_handler="resolve",  # our --hidden (several shapes) replaces the shared one
     )
     add_config_flags(parser)
-    parser.add_argument(
-        "--hidden",
-        dest="shapes",
-        nargs="+",
-        type=parse_shape,
-        metavar="SHAPE",
-        help="the networks to compare, each like 8,2 ('' for no hidden layer), e.g. 1 2 8,2",
+    add_network_list_flag(
+        parser, "the networks to compare, each like 8,2 ('' for no hidden layer), e.g. 1 2 8,2"
     )
     parser.add_argument(
         "--video",
@@ -115,28 +118,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def parse_shape(text: str) -> tuple[int, ...]:
-    if text.strip() == "":
-        return ()
-    try:
-        return tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a list of neuron counts; e.g. 8,2 (or '' for no hidden layer)"
-        ) from None
-
-
-def epoch_count(text: str) -> int:
-    """An --epochs value: a whole number from 0 to a million."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number; allowed: 0 to 1000000"
-        ) from None
-    if not 0 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 0 to 1000000")
-    return value
+epoch_count = whole_number(0, 1_000_000)  # an --epochs value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,12 +12,18 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from tuiplay.cli import COLOR_MODES, UsageError, add_config_flags, config_from_args, warn
+from tuiplay.cli import (
+    COLOR_MODES,
+    UsageError,
+    add_config_flags,
+    add_network_list_flag,
+    config_from_args,
+    warn,
+    whole_number,
+)
 from tuiplay.commands.compare import (
     VIDEO_SEQUENCES,
     caption,
-    epoch_count,
-    parse_shape,
     with_shape,
 )
 from tuiplay.engine.config import Config
@@ -38,13 +44,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         conflict_handler="resolve",  # our --hidden (several shapes) replaces the shared one
     )
     add_config_flags(parser)
-    parser.add_argument(
-        "--hidden",
-        dest="shapes",
-        nargs="+",
-        type=parse_shape,
-        metavar="SHAPE",
-        help="your own sequence of networks, each like 8,2 ('' for no hidden layer)",
+    add_network_list_flag(
+        parser, "your own sequence of networks, each like 8,2 ('' for no hidden layer)"
     )
     parser.add_argument(
         "--epochs-per-step",
@@ -64,11 +65,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _epochs_per_step(text: str) -> int:
-    epochs = epoch_count(text)
-    if epochs == 0:
-        raise argparse.ArgumentTypeError("0 is out of range; allowed: 1 to 1000000")
-    return epochs
+_epochs_per_step = whole_number(1, 1_000_000)
 
 
 def _seconds(text: str) -> float:

@@ -16,7 +16,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tuiplay.cli import UsageError, add_config_flags, config_flags_given, config_from_args, warn
+from tuiplay.cli import (
+    UsageError,
+    add_config_flags,
+    config_flags_given,
+    config_from_args,
+    warn,
+    whole_number,
+)
 from tuiplay.engine import session_file
 from tuiplay.engine.trainer import Session
 
@@ -36,16 +43,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _epochs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number; allowed: 0 to 10000000"
-        ) from None
-    if not 0 <= value <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: 0 to 10000000")
-    return value
+_epochs = whole_number(0, 10_000_000)
 
 
 def run(args: argparse.Namespace) -> int:
