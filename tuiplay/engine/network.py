@@ -74,11 +74,6 @@ class Network:
             network.params[:] = 0.0
         return network
 
-    @property
-    def num_layers(self) -> int:
-        """Layers of nodes, inputs and output included."""
-        return len(self.layer_sizes)
-
     def activation_of(self, layer: int) -> str:
         """Activation of the nodes of weight layer `layer` (0 = first hidden layer)."""
         return self.output_activation if layer == len(self.weights) - 1 else self.activation

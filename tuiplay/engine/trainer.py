@@ -62,21 +62,24 @@ class Session:
         if config.seed is None:
             config = config.replace(seed=random_seed())
         self.config = config
-        self._rng = SeededRandom(config.seed)
-        self._load_data(generate_split(*self._data_args()))
+        self._reseed_and_generate()
         self._build_network()
 
     # -- state ------------------------------------------------------------------------
-    def _data_args(self) -> tuple:
+    def _reseed_and_generate(self) -> None:
+        """The Playground's generateData: seed the stream with config.seed, draw the data."""
         config = self.config
-        return (config.active_dataset, config.noise, config.perc_train_data, self._rng)
+        self._rng = SeededRandom(config.seed)
+        split = generate_split(
+            config.active_dataset, config.noise, config.perc_train_data, self._rng
+        )
+        self._load_data(split)
 
     def _load_data(self, split: DataSplit) -> None:
         self.train_points = split.train_points
         self.train_labels = split.train_labels
         self.test_points = split.test_points
         self.test_labels = split.test_labels
-        self._grid_inputs: dict[int, np.ndarray] = {}
 
     def _build_network(self) -> None:
         config = self.config
@@ -102,7 +105,7 @@ class Session:
         self._train_inputs = feature_matrix(self.train_points, features)
         self._test_inputs = feature_matrix(self.test_points, features)
         self._runner = EpochRunner(self.network, self._train_inputs, self.train_labels)
-        self._grid_inputs = {}
+        self._grid_inputs: dict[int, np.ndarray] = {}
 
     def _measure(self) -> None:
         """Losses of the current network; the history gets this epoch."""
@@ -180,10 +183,6 @@ class Session:
         self._reseed_and_generate()
         self._prepare_training()
         self._evaluate_sets()
-
-    def _reseed_and_generate(self) -> None:
-        self._rng = SeededRandom(self.config.seed)
-        self._load_data(generate_split(*self._data_args()))
 
     def apply(self, config: Config) -> Change:
         """Switch to `config`, rebuilding what the Playground rebuilds for that change."""
