@@ -17,6 +17,7 @@ import argparse
 import atexit
 import collections
 import functools
+import gc
 import json
 import math
 import statistics
@@ -26,6 +27,8 @@ import time
 from pathlib import Path
 
 INSIDE = "--inside"
+SPAN_WORTH_NOTING = 0.005  # seconds: longer calls are listed under the slow keys they delay
+SLOW_KEY = 0.05  # seconds: presses slower than this are explained
 
 
 def install_timers(report: Path) -> None:
@@ -34,28 +37,45 @@ def install_timers(report: Path) -> None:
     import textual.widget
 
     from tuiplay.ui import app
+    from tuiplay.ui.terminal_writer import DeltaSgrDriver
 
     totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
+    spans: list[tuple[str, float, float]] = []  # (label, start, end) in time.monotonic()
 
     def timed(owner: type, name: str, label: str | None = None) -> None:
         original = getattr(owner, name)
 
         @functools.wraps(original)
         def wrapper(self, *args, **kwargs):
-            start = time.perf_counter()
+            start = time.monotonic()
             try:
                 return original(self, *args, **kwargs)
             finally:
+                end = time.monotonic()
                 entry = totals[label or f"render_lines {type(self).__name__}#{self.id}"]
                 entry[0] += 1
-                entry[1] += time.perf_counter() - start
+                entry[1] += end - start
+                if label and end - start > SPAN_WORTH_NOTING:
+                    spans.append((label, start, end))
 
         setattr(owner, name, wrapper)
+
+    collecting: list[float] = []
+
+    def garbage_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[:] = [time.monotonic()]
+        elif collecting and time.monotonic() - collecting[0] > SPAN_WORTH_NOTING:
+            spans.append((f"gc generation {info['generation']}", collecting[0], time.monotonic()))
+
+    gc.callbacks.append(garbage_collection)
 
     timed(app.TuiplayApp, "_train", "app: train")
     timed(app.TuiplayApp, "_draw", "app: draw (widgets' show)")
     timed(textual.screen.Screen, "_compositor_refresh", "textual: compositor refresh")
     timed(textual.widget.Widget, "render_lines")
+    timed(DeltaSgrDriver, "write", "driver: write (SGR filter)")
+    timed(textual.screen.Screen, "_on_timer_update", "textual: screen update")
     actions: list[float] = []  # time.monotonic() when each setting action started
     original_setting = app.TuiplayApp.action_setting
 
@@ -65,7 +85,11 @@ def install_timers(report: Path) -> None:
         return original_setting(self, *args, **kwargs)
 
     app.TuiplayApp.action_setting = action_setting
-    atexit.register(lambda: report.write_text(json.dumps({"totals": totals, "actions": actions})))
+    atexit.register(
+        lambda: report.write_text(
+            json.dumps({"totals": totals, "actions": actions, "spans": spans})
+        )
+    )
 
 
 def run_inside(report: str, app_args: list[str]) -> None:
@@ -75,7 +99,7 @@ def run_inside(report: str, app_args: list[str]) -> None:
     sys.exit(main(app_args))
 
 
-def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[tuple]]:
+def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[tuple], list[list]]:
     """Runs the scenario, then presses l/L as the benchmark does; returns the timers'
     totals and, per press, (key written, action started, screen showed it)."""
     import terminal
@@ -101,7 +125,7 @@ def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[t
         (sent, next((a for a in actions if a >= sent), math.inf), sent + latency)
         for sent, latency in presses
     ]
-    return inside["totals"], timeline
+    return inside["totals"], timeline, inside["spans"]
 
 
 def main() -> None:
@@ -113,7 +137,7 @@ def main() -> None:
     parser.add_argument("--size", default="120x40", choices=["120x40", "80x24"])
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
-    totals, presses = measure(args.scenario, args.size, args.seconds)
+    totals, presses, spans = measure(args.scenario, args.size, args.seconds)
     frames = totals.get("textual: compositor refresh", [1])[0] or 1
     print(f"scenario {args.scenario} at {args.size}: {frames} compositor refreshes in the run")
     print(f"{'what':52}  {'calls':>6}  {'ms/call':>8}  {'ms/refresh':>10}")
@@ -133,6 +157,27 @@ def main() -> None:
         print(
             f"{label:38}  {1000 * statistics.median(ordered):>6.0f}  {1000 * p95:>5.0f}  "
             f"{1000 * ordered[-1]:>5.0f}"
+        )
+
+    explain_slow_keys(presses, spans)
+
+
+def explain_slow_keys(presses: list[tuple], spans: list[list]) -> None:
+    """For each press slower than SLOW_KEY: the long calls that ran while it waited."""
+    slow = [press for press in presses if press[2] - press[0] > SLOW_KEY]
+    print(
+        f"\n{len(slow)} presses slower than {1000 * SLOW_KEY:.0f} ms; calls over "
+        f"{1000 * SPAN_WORTH_NOTING:.0f} ms while each waited (ms from the key written):"
+    )
+    for sent, action, shown in slow:
+        during = [
+            f"{label} {1000 * (start - sent):+.0f}..{1000 * (end - sent):+.0f}"
+            for label, start, end in spans
+            if end > sent and start < shown
+        ]
+        print(
+            f"  action {1000 * (action - sent):+.0f}, shown {1000 * (shown - sent):+.0f}: "
+            + ("; ".join(during) or "no long call")
         )
 
 

@@ -1,7 +1,11 @@
 """The training clock, divergence, the paused state and the minimum terminal size."""
 
+import time
+from dataclasses import fields
+
 import pytest
 
+from tuiplay.engine.presets import PRESETS
 from tuiplay.ui.app import MIN_HEIGHT, MIN_WIDTH
 from tuiplay.ui.widgets.status import DIVERGED_HINT
 
@@ -108,3 +112,65 @@ async def test_another_session_can_replace_the_one_shown(new_app, text_of):
         assert app.cursor.column == 2  # the output of the new, one-layer network
         assert "xor" in text_of(app, "#status") and "seed 0.5" in text_of(app, "#status")
         assert "neurons    3" in text_of(app, "#controls")
+
+
+# -- a key comes before training ------------------------------------------------------------
+async def test_training_stops_within_a_chunk_when_a_key_has_just_arrived(new_app):
+    spiral = PRESETS["video-spiral"].config
+    settings = {f.name: getattr(spiral, f.name) for f in fields(spiral) if f.name != "seed"}
+    app = new_app(paused=True, **{**settings, "network_shape": (8, 8)})
+    async with app.run_test(size=SIZE):
+        app._train(1.0)  # no key: the whole second's budget is trained
+        full_second = app.session.epoch
+        app._last_input = time.perf_counter()
+        app._train(1.0)
+        # one epoch of batch size 1 on the spiral, then the key wins
+        assert app.session.epoch - full_second == 1 < full_second
+
+
+def test_the_driver_stamps_a_key_the_moment_it_reads_it(monkeypatch):
+    from textual import events
+    from textual.driver import Driver
+
+    from tuiplay.ui.terminal_writer import DeltaSgrDriver
+
+    posted = []
+    monkeypatch.setattr(Driver, "send_message", lambda self, message: posted.append(message))
+    driver = DeltaSgrDriver.__new__(DeltaSgrDriver)  # no terminal: only the stamping is tested
+    driver.last_input = 0.0
+    before = time.perf_counter()
+    driver.send_message(events.Key("l", "l"))
+    assert driver.last_input >= before and len(posted) == 1
+    stamped = driver.last_input
+    driver.send_message(events.Resize((80, 24), (80, 24)))
+    assert driver.last_input == stamped and len(posted) == 2  # only keys and clicks count
+
+
+async def test_a_learning_rate_key_redraws_only_the_controls(new_app, monkeypatch, text_of):
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        draws = []
+        monkeypatch.setattr(app, "_draw", lambda **_: draws.append(1))
+        await pilot.press("l")
+        assert app.session.config.learning_rate == 0.1
+        assert "0.1" in text_of(app, "#controls")
+        assert draws == []
+        await pilot.press("b")  # a batch-size change builds new weights: everything redraws
+        assert draws == [1]
+
+
+async def test_while_training_the_clock_collects_garbage_every_period(new_app, monkeypatch):
+    from tuiplay.ui import app as app_module
+
+    collections = []
+    monkeypatch.setattr(app_module.gc, "collect", lambda: collections.append(time.perf_counter()))
+    monkeypatch.setattr(app_module, "COLLECTION_PERIOD", 0.2)
+    app = new_app(paused=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(collections) >= 3)
+        await pilot.press("space")
+        await pilot.pause(0.5)
+        paused_at = len(collections)
+        await pilot.pause(0.5)
+        assert len(collections) == paused_at  # a paused app does no work at all

@@ -14,7 +14,9 @@ nothing is redrawn unless the user changes something, so a paused app sends noth
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -43,7 +45,7 @@ from tuiplay.engine.config import (
     ConfigError,
 )
 from tuiplay.engine.features import FEATURE_LABELS, FEATURES
-from tuiplay.engine.trainer import Session
+from tuiplay.engine.trainer import Change, Session
 from tuiplay.ui import DEFAULT_FPS
 from tuiplay.ui.palette import palette_for, resolve_color_mode
 from tuiplay.ui.screens.edit_node import BIAS, EditNodeScreen, Parameter
@@ -73,6 +75,8 @@ SLICE = 0.01
 # waits for the next turn of the event loop; training pauses this long after a key so that
 # no slice sits between the hops.
 KEY_QUIET = 0.06
+CHUNK = 0.002  # seconds of epochs between looks for a waiting key
+INPUT_SWITCH_INTERVAL = 0.001  # seconds: how long the input thread may wait for its turn
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
 NARROW_LEFT_WIDTH = 22  # below WIDE columns: the controls drop their key hints
@@ -86,6 +90,7 @@ RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 DEFAULT_SESSION_FILE = "tuiplay-session.json"
 WARNING_SECONDS = 10  # how long a start-up warning stays on screen
 PANELS_PERIOD = 0.25  # while training, all but the boundary and status redraw this often
+COLLECTION_PERIOD = 1.0  # seconds between the clock's garbage collections while training
 
 QUICK_KEYS = """\
 [b]space[/] play/pause
@@ -286,7 +291,8 @@ class TuiplayApp(App[None]):
         self._playing = not paused
         self._last_frame = 0.0
         self._last_panels = 0.0
-        self._quiet_until = 0.0
+        self._last_collection = 0.0  # time.perf_counter() of the clock's last full collection
+        self._last_input = 0.0  # time.perf_counter() of the last key or click seen
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -332,6 +338,10 @@ class TuiplayApp(App[None]):
         if self.playing:
             self._start_clock()
         self.call_after_refresh(self._draw)
+        # Start-up's objects (modules, widgets, styles) live as long as the app. Frozen, they
+        # are no longer walked by every full garbage collection, which took ~150 ms: a key
+        # pressed then waited that long.
+        self.call_after_refresh(gc.freeze)
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
@@ -390,7 +400,7 @@ class TuiplayApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
-            self._quiet_until = time.perf_counter() + KEY_QUIET
+            self._last_input = time.perf_counter()
         await super().on_event(event)
 
     def _start_clock(self) -> None:
@@ -405,34 +415,55 @@ class TuiplayApp(App[None]):
         and still lets every key and screen update in within one slice.
         """
         while self.playing:
-            if time.perf_counter() < self._quiet_until:
+            if self._input_waiting():
                 await asyncio.sleep(SLICE)  # a key is on its way through Textual: let it
                 continue
             self._train(SLICE)
             if self.session.diverged:
                 self.playing = False
                 self._draw()
+            elif self._input_waiting():
+                continue  # the key's frame comes first, and small
             else:
                 now = time.perf_counter()
                 if now - self._last_frame >= 1 / self.fps:
                     self._draw(panels=now - self._last_panels >= PANELS_PERIOD)
+                elif now - self._last_collection >= COLLECTION_PERIOD:
+                    self._collect_garbage(now)
             await asyncio.sleep(0)
 
+    def _collect_garbage(self, now: float) -> None:
+        """Every frame leaves thousands of objects in reference cycles (Textual's strips
+        cache themselves); left to the automatic collector they pile up until a full
+        collection frees them all at once, 50 to 90 ms during which no key is read. Freed
+        every COLLECTION_PERIOD, they take a few milliseconds."""
+        self._last_collection = now
+        gc.collect()
+
+    def _input_waiting(self) -> bool:
+        """A key or click arrived less than KEY_QUIET ago: it is still on its way to its
+        action and the screen, and training would hold it up."""
+        # the terminal driver stamps a key as it reads it, long before on_event sees it
+        last_input = max(self._last_input, getattr(self._driver, "last_input", 0.0))
+        return time.perf_counter() - last_input < KEY_QUIET
+
     def _train(self, budget: float) -> None:
-        """Train whole epochs until `budget` seconds are spent (at least one epoch)."""
+        """Train whole epochs until `budget` seconds are spent (at least one epoch) or a key
+        arrives, in chunks of at most CHUNK seconds so that a key waits at most that long."""
         start = time.perf_counter()
         chunk = 1
         trained = 0
         while True:
             ran = self.session.step_epochs(chunk)
             trained += ran
-            if ran < chunk or self.session.diverged:
+            if ran < chunk or self.session.diverged or self._input_waiting():
                 return
             elapsed = time.perf_counter() - start
             per_epoch = elapsed / trained
-            chunk = int((budget - elapsed) / per_epoch)  # the whole epochs that still fit
-            if chunk < 1:
+            remaining = budget - elapsed
+            if remaining < per_epoch:
                 return
+            chunk = max(1, int(min(remaining, CHUNK) / per_epoch))  # whole epochs that fit
 
     def _epochs_per_second(self) -> float | None:
         now = time.perf_counter()
@@ -634,16 +665,16 @@ class TuiplayApp(App[None]):
 
     # Changing the configuration
 
-    def _change(self, **changes: object) -> bool:
-        """Apply config changes through the session (PLAYGROUND.md §7); False if refused."""
+    def _change(self, **changes: object) -> Change | None:
+        """Apply config changes through the session (PLAYGROUND.md §7); None if refused."""
         try:
             config = self.session.config.replace(**changes)
         except ConfigError as error:
             self.notify(str(error), severity="warning")
-            return False
-        self.session.apply(config)
+            return None
+        change = self.session.apply(config)
         self._fit_panels()
-        return True
+        return change
 
     def action_setting(self, name: str, direction: int) -> None:
         setting = SETTINGS_BY_NAME[name]
@@ -659,23 +690,29 @@ class TuiplayApp(App[None]):
 
     def _set(self, setting: Setting, value: object) -> None:
         config = self.session.config
-        if not self._change(**setting.changes(config, value)):
+        change = self._change(**setting.changes(config, value))
+        if change is None:
             return
         if self.session.diverged and setting.field == "learning_rate":
             # NaN weights stay NaN at any rate: start again from fresh weights.
             self.session.reset()
             self.notify("the network had diverged: new weights, at the new learning rate")
+        elif change is Change.LIVE:
+            # Only the setting's own line changed (a rate, the batch size): redrawing just
+            # the controls shows the key's effect in the next frame, not behind a full one.
+            self._controls.show(self.session.config)
+            return
         self._place_cursor(self.cursor.column, self.cursor.node)
         self._draw()
 
     def action_toggle(self, field: str) -> None:
-        if self._change(**{field: not getattr(self.session.config, field)}):
+        if self._change(**{field: not getattr(self.session.config, field)}) is not None:
             self._draw()
 
     def action_toggle_feature(self, index: int) -> None:
         name = FEATURES[index]
         features = set(self.session.config.features) ^ {name}
-        if self._change(features=tuple(f for f in FEATURES if f in features)):
+        if self._change(features=tuple(f for f in FEATURES if f in features)) is not None:
             self._draw()
 
     def action_neurons(self, delta: int) -> None:
@@ -716,7 +753,7 @@ class TuiplayApp(App[None]):
         self._change_shape(shape, self.cursor.column - on_output)
 
     def _change_shape(self, shape: list[int], cursor_column: int) -> None:
-        if self._change(network_shape=tuple(shape)):
+        if self._change(network_shape=tuple(shape)) is not None:
             self._place_cursor(cursor_column, self.cursor.node)
             self._draw()
 
@@ -881,6 +918,9 @@ def run_app(
         from tuiplay.ui.terminal_writer import DeltaSgrDriver
 
         app.driver_class = DeltaSgrDriver
+    # The input thread needs the interpreter to read a key while training holds it; by
+    # default it would wait up to 5 ms for its turn.
+    sys.setswitchinterval(INPUT_SWITCH_INTERVAL)
     if session is not None:
         app.replace_session(session)
     app.run()

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -204,6 +207,15 @@ class DeltaSgrDriver(LinuxDriver):
         self._sgr_filter = DeltaSgrFilter()
         # the app's thread and the input thread both write; the filter's state is shared
         self._sgr_filter_lock = threading.Lock()
+        self.last_input = 0.0  # time.perf_counter() of the last key or click read
+
+    def send_message(self, message: Message) -> None:
+        """Runs in the input thread: stamps keys and clicks the moment they are read, so
+        the app's training clock can yield at once instead of after the key has crossed
+        the event loop (which waits behind each training slice)."""
+        if isinstance(message, (events.Key, events.MouseDown)):
+            self.last_input = time.perf_counter()
+        super().send_message(message)
 
     def write(self, data: str) -> None:
         with self._sgr_filter_lock:
