@@ -37,27 +37,24 @@ def activation_calls(name: str, total: np.ndarray, out: np.ndarray) -> list[Call
     return [partial(np.copyto, out, total)]  # linear
 
 
-def derivative_calls(
-    name: str, output: np.ndarray, grad: np.ndarray, delta: np.ndarray
-) -> list[Call]:
-    """Calls writing delta = grad * f'(total input), f' written from the node's output."""
-    scratch = np.empty_like(output)
-    ones = np.ones_like(output)
+def slope_calls(name: str, outputs: np.ndarray, slopes: np.ndarray) -> list[Call]:
+    """Calls writing slopes = f'(total input), written from the nodes' outputs.
+
+    The trainers multiply a node's incoming gradient by its slope. One buffer can hold the
+    outputs of several layers (and the constant 1 of their bias inputs, whose slope nobody
+    reads), so every layer's slopes come from the same one or two calls.
+    """
     if name == "tanh":
         return [
-            partial(np.multiply, output, output, scratch),
-            partial(np.subtract, ones, scratch, scratch),
-            partial(np.multiply, grad, scratch, delta),
+            partial(np.multiply, outputs, outputs, slopes),
+            partial(np.subtract, np.ones_like(outputs), slopes, slopes),
         ]
     if name == "relu":  # relu output >= 0: its sign is the derivative, 1 or 0
-        return [
-            partial(np.sign, output, scratch),
-            partial(np.multiply, grad, scratch, delta),
-        ]
+        return [partial(np.sign, outputs, slopes)]
     if name == "sigmoid":
         return [
-            partial(np.subtract, ones, output, scratch),
-            partial(np.multiply, output, scratch, scratch),
-            partial(np.multiply, grad, scratch, delta),
+            partial(np.subtract, np.ones_like(outputs), outputs, slopes),
+            partial(np.multiply, outputs, slopes, slopes),
         ]
-    return [partial(np.copyto, delta, grad)]  # linear
+    slopes[...] = 1.0  # linear: a constant slope, and grad * 1 is exactly grad
+    return []

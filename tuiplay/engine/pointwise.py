@@ -2,11 +2,17 @@
 
 Nothing can be batched across points here, so the cost is the number of numpy calls per
 point (each costs about a microsecond whatever its size). The epoch is compiled into a plan:
-lists of numpy calls with every argument bound (`functools.partial`), run in order for each
-point, so Python does no attribute lookups or indexing in the loop. Two exact rewrites save
-calls: the learning rate is folded into the output's delta, which scales every gradient
-through the chain rule (so the update needs no separate `lr *` step), and a layer's
-gradient is one `dot` of a column and a row.
+lists of numpy calls with every argument bound (`functools.partial`, over bound `.dot`
+methods, which skip numpy's function dispatch), run in order for each point, so Python does
+no attribute lookups or indexing in the loop.
+
+Exact rewrites that save calls:
+- the learning rate is folded into the output's delta, which scales every gradient through
+  the chain rule (so the update needs no separate `lr *` step);
+- a layer's gradient is one `dot` of a column and a row;
+- the outputs of all hidden layers share one buffer (each layer as [1, outputs], the 1
+  being the next layer's bias input), so one or two calls give every layer's slope f'
+  (activations.slope_calls) before the backward pass walks the layers.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from functools import partial
 
 import numpy as np
 
-from tuiplay.engine.activations import Call, activation_calls, derivative_calls
+from tuiplay.engine.activations import Call, activation_calls, slope_calls
 from tuiplay.engine.network import Network
 
 
@@ -25,52 +31,60 @@ class PointwisePlan:
 
     def __init__(self, network: Network, inputs_with_ones: np.ndarray, targets: np.ndarray):
         self.network = network
-        self.inputs = inputs_with_ones
-        self.input_rows = [inputs_with_ones[i : i + 1] for i in range(len(inputs_with_ones))]
         self.targets = targets.tolist()
-        self._build_layers()
+        self.hidden_layers = len(network.layer_sizes) - 2
+        if self.hidden_layers:
+            self._build_hidden(inputs_with_ones)
+        else:
+            self.points = [(None, x, None) for x in inputs_with_ones]
 
-    def _build_layers(self) -> None:
+    def _build_hidden(self, inputs_with_ones: np.ndarray) -> None:
+        """The calls of the layers around the hidden ones; the first layer's per point."""
         network = self.network
-        sizes = network.layer_sizes
-        hidden_layers = len(sizes) - 2
-        self.with_ones = [np.ones(1 + n) for n in sizes[1:-1]]  # hidden outputs, bias input first
-        self.output_grads = [np.empty(n) for n in sizes[1:-1]]
-        self.deltas = [np.empty(n) for n in sizes[1:-1]]
+        sizes = network.layer_sizes[1:-1]
+        ends = np.cumsum([1 + n for n in sizes])
+        with_ones = np.ones(ends[-1])  # every hidden layer's [1, outputs], one after another
+        slopes = np.empty_like(with_ones)
+        layer_with_ones = [with_ones[end - 1 - n : end] for end, n in zip(ends, sizes)]
+        layer_slopes = [slopes[end - n : end] for end, n in zip(ends, sizes)]
+        totals = [np.empty(n) for n in sizes]
+        output_grads = [np.empty(n) for n in sizes]  # d loss / d output, times lr
+        deltas = [np.empty(n) for n in sizes]  # d loss / d total input, times lr
+
         self.forward: list[Call] = []
-        for layer in range(hidden_layers):
-            total = np.empty(sizes[layer + 1])
-            if layer == 0:
-                self.first_total = total
-            else:
-                self.forward.append(
-                    partial(np.dot, network.layer_params[layer], self.with_ones[layer - 1], total)
-                )
-            self.forward += activation_calls(network.activation, total, self.with_ones[layer][1:])
-        self.backward: list[Call] = []
-        for layer in range(hidden_layers - 1, -1, -1):
-            self.backward += derivative_calls(
-                network.activation,
-                self.with_ones[layer][1:],
-                self.output_grads[layer],
-                self.deltas[layer],
+        for layer, total in enumerate(totals):
+            if layer > 0:
+                params = network.layer_params[layer]
+                self.forward.append(partial(params.dot, layer_with_ones[layer - 1], total))
+            self.forward += activation_calls(network.activation, total, layer_with_ones[layer][1:])
+
+        self.backward: list[Call] = slope_calls(network.activation, with_ones, slopes)
+        for layer in range(len(sizes) - 1, -1, -1):
+            delta = deltas[layer]
+            self.backward.append(
+                partial(np.multiply, output_grads[layer], layer_slopes[layer], delta)
             )
             if layer > 0:
                 self.backward += [
                     partial(
-                        np.dot,
-                        self.deltas[layer][:, None],
-                        self.with_ones[layer - 1][None, :],
+                        delta[:, None].dot,
+                        layer_with_ones[layer - 1][None, :],
                         network.layer_grads[layer],
                     ),
-                    partial(
-                        np.dot,
-                        self.deltas[layer],
-                        network.weights[layer],
-                        self.output_grads[layer - 1],
-                    ),
+                    partial(delta.dot, network.weights[layer], output_grads[layer - 1]),
                 ]
-        self.hidden_layers = hidden_layers
+
+        first_params, first_grads = network.layer_params[0], network.layer_grads[0]
+        first_delta_column = deltas[0][:, None].dot
+        self.points = [
+            (
+                partial(first_params.dot, x, totals[0]),
+                layer_with_ones[-1],
+                partial(first_delta_column, x[None, :], first_grads),
+            )
+            for x in inputs_with_ones
+        ]
+        self.last_output_grad = output_grads[-1]
 
     def run_epoch(
         self, learning_rate: float, regularization: str, regularization_rate: float, on_death: Call
@@ -79,29 +93,22 @@ class PointwisePlan:
         update = _PointUpdate(
             network, regularization, learning_rate * regularization_rate, on_death
         )
-        hidden = self.hidden_layers
-        first_params = network.layer_params[0]
-        first_grads = network.layer_grads[0]
+        hidden = self.hidden_layers > 0
         output_params = network.layer_params[-1][0]
         output_grads = network.layer_grads[-1][0]
         output_weights = network.weights[-1][0]
-        last_with_ones = self.with_ones[-1] if hidden else None
-        last_output_grad = self.output_grads[-1] if hidden else None
-        first_delta_column = self.deltas[0][:, None] if hidden else None
-        first_total = self.first_total if hidden else None
-        forward, backward = self.forward, self.backward
+        last_output_grad = self.last_output_grad if hidden else None
+        forward = self.forward if hidden else []
+        backward = self.backward if hidden else []
         classification = network.output_activation == "tanh"
-        dot, multiply, tanh = np.dot, np.multiply, math.tanh
+        output_dot, multiply, tanh = output_params.dot, np.multiply, math.tanh
 
-        for x, x_row, target in zip(self.inputs, self.input_rows, self.targets):
+        for (first_layer, last, first_grads), target in zip(self.points, self.targets):
             if hidden:
-                dot(first_params, x, first_total)
+                first_layer()
                 for call in forward:
                     call()
-                last = last_with_ones
-            else:
-                last = x
-            total = float(dot(output_params, last))
+            total = float(output_dot(last))
             if classification:
                 output = tanh(total)
                 delta = learning_rate * ((output - target) * (1 - output * output))
@@ -112,7 +119,7 @@ class PointwisePlan:
                 multiply(output_weights, delta, last_output_grad)
                 for call in backward:
                     call()
-                dot(first_delta_column, x_row, first_grads)
+                first_grads()
             update()
 
 

@@ -18,7 +18,7 @@ from functools import partial
 
 import numpy as np
 
-from tuiplay.engine.activations import Call, activation_calls, derivative_calls
+from tuiplay.engine.activations import Call, activation_calls, slope_calls
 from tuiplay.engine.network import Network
 from tuiplay.engine.pointwise import PointwisePlan
 
@@ -167,55 +167,74 @@ class EpochRunner:
 
 
 class _BlockPlan:
-    """Forward and backward over a block of `rows` points, writing the summed gradients."""
+    """Forward and backward over a block of `rows` points, writing the summed gradients.
+
+    Layer l's outputs sit in a (rows, 1 + n) matrix whose first column is the constant 1 of
+    the next layer's bias input; those matrices and the output node's column follow one
+    another in one buffer, so one or two calls give every layer's slope f' (as in
+    pointwise.py). Everything that can be is contiguous: numpy takes a much slower path for
+    a strided two-dimensional operand.
+    """
 
     def __init__(self, network: Network, rows: int) -> None:
         self.network = network
-        sizes = network.layer_sizes
-        layers = len(sizes) - 1
-        with_ones = [np.ones((rows, 1 + n)) for n in sizes[1:]]  # outputs, bias input first
-        totals = [np.empty((rows, n)) for n in sizes[1:]]
-        output_grads = [np.empty((rows, n)) for n in sizes[1:]]
-        deltas = [np.empty((rows, n)) for n in sizes[1:]]
+        sizes = network.layer_sizes[1:-1]
+        ends = np.cumsum([rows * (1 + n) for n in sizes] + [rows]).tolist()
+        outputs = np.ones(ends[-1])  # every hidden layer's [1, outputs] rows, then the output
+        slopes = np.empty_like(outputs)
+        with_ones = [
+            outputs[end - rows * (1 + n) : end].reshape(rows, 1 + n) for end, n in zip(ends, sizes)
+        ]
+        layer_slopes = [
+            slopes[end - rows * (1 + n) : end].reshape(rows, 1 + n)[:, 1:]
+            for end, n in zip(ends, sizes)
+        ]
+        output, output_slope = outputs[-rows:], slopes[-rows:]
+        totals = [np.empty((rows, n)) for n in sizes] + [np.empty((rows, 1))]
+        output_grads = [np.empty((rows, n)) for n in sizes]
+        deltas = [np.empty((rows, n)) for n in sizes] + [np.empty(rows)]
+        params, grads = network.layer_params, network.layer_grads
+
         self.first_total = totals[0]
-        self.first_params_t = network.layer_params[0].T
+        self.first_params_t = params[0].T
         self.forward: list[Call] = []
-        for layer in range(layers):
+        for layer in range(len(sizes)):
             if layer > 0:
                 self.forward.append(
-                    partial(
-                        np.dot, with_ones[layer - 1], network.layer_params[layer].T, totals[layer]
-                    )
+                    partial(with_ones[layer - 1].dot, params[layer].T, totals[layer])
                 )
             self.forward += activation_calls(
-                network.activation_of(layer), totals[layer], with_ones[layer][:, 1:]
+                network.activation, totals[layer], with_ones[layer][:, 1:]
             )
-        self.output = with_ones[-1][:, 1]
-        self.output_grad = output_grads[-1][:, 0]
-        self.backward: list[Call] = []
-        for layer in range(layers - 1, -1, -1):
-            self.backward += derivative_calls(
-                network.activation_of(layer),
-                with_ones[layer][:, 1:],
-                output_grads[layer],
-                deltas[layer],
-            )
-            if layer > 0:
-                self.backward += [
-                    partial(
-                        np.dot, deltas[layer].T, with_ones[layer - 1], network.layer_grads[layer]
-                    ),
-                    partial(np.dot, deltas[layer], network.weights[layer], output_grads[layer - 1]),
-                ]
-        self.first_delta_t = deltas[0].T
-        self.first_grads = network.layer_grads[0]
+        if sizes:
+            self.forward.append(partial(with_ones[-1].dot, params[-1].T, totals[-1]))
+        self.forward += activation_calls(network.output_activation, totals[-1][:, 0], output)
+
+        self.output, self.output_error = output, deltas[-1]
+        self.backward: list[Call] = slope_calls(network.activation, outputs[:-rows], slopes[:-rows])
+        self.backward += slope_calls(network.output_activation, output, output_slope)
+        self.backward.append(partial(np.multiply, deltas[-1], output_slope, deltas[-1]))
+        for layer in range(len(sizes), 0, -1):
+            delta = deltas[layer] if layer < len(sizes) else deltas[-1][:, None]
+            if layer < len(sizes):
+                self.backward.append(
+                    partial(np.multiply, output_grads[layer], layer_slopes[layer], delta)
+                )
+            self.backward += [
+                partial(delta.T.dot, with_ones[layer - 1], grads[layer]),
+                partial(delta.dot, network.weights[layer], output_grads[layer - 1]),
+            ]
+        if sizes:
+            self.backward.append(partial(np.multiply, output_grads[0], layer_slopes[0], deltas[0]))
+        self.first_delta_t = deltas[0].T if sizes else deltas[-1][None, :]
+        self.first_grads = grads[0]
 
     def accumulate(self, inputs_with_ones: np.ndarray, targets: np.ndarray) -> None:
         """Writes (does not add) the block's summed gradients into the network's `grads`."""
-        np.dot(inputs_with_ones, self.first_params_t, self.first_total)
+        inputs_with_ones.dot(self.first_params_t, self.first_total)
         for call in self.forward:
             call()
-        np.subtract(self.output, targets, self.output_grad)
+        np.subtract(self.output, targets, self.output_error)
         for call in self.backward:
             call()
-        np.dot(self.first_delta_t, inputs_with_ones, self.first_grads)
+        self.first_delta_t.dot(inputs_with_ones, self.first_grads)
