@@ -10,7 +10,7 @@ from textual.strip import Strip
 from tuiplay.ui.widgets.status import Status, StatusBar, changed_cells, format_epoch
 
 SUMMARY = "spiral · classification · seed 1"
-EPOCH_DIGITS = len(" tuiplay ") + len("  epoch ")  # where the counter starts
+LEFT = " tuiplay   " + SUMMARY  # the part of the line that does not change while training
 
 
 class StatusApp(App):
@@ -53,15 +53,38 @@ async def test_a_new_epoch_and_rate_refresh_only_the_span_between_their_digits()
         bar = app.query_one(StatusBar)
         bar.show(playing(1234, 100.0))
         await pilot.pause()
+        before = bar.render_line(0).text
         refreshed = record_refreshes(bar)
         bar.show(playing(1240, 120.0))
-        rate_digits = EPOCH_DIGITS + len("001,234") + len("  ▶ playing  ")
-        span = rate_digits + 1 - (EPOCH_DIGITS + 5) + 1
-        assert refreshed == [(Region(EPOCH_DIGITS + 5, 0, span, 1),)]
+        first = before.index("001,234") + len("001,2")  # "34" becomes "40"
+        last = before.index("100 epochs/s") + 1  # "100" becomes "120"
+        assert refreshed == [(Region(first, 0, last - first + 1, 1),)]
         await pilot.pause()
         line = bar.render_line(0).text
-        assert "epoch 001,240  ▶ playing  120 epochs/s" in line
-        assert line.rstrip().endswith(SUMMARY)
+        assert line.startswith(LEFT)
+        assert line.rstrip().endswith("epoch 001,240  ▶ playing     120 epochs/s")
+
+
+async def test_the_live_figures_sit_at_the_right_end_above_the_boundary():
+    app = StatusApp()
+    async with app.run_test(size=(120, 5)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.show(playing(1234, 100.0))
+        await pilot.pause()
+        line = bar.render_line(0).text
+        assert line.index("epoch") > 120 - 50  # within the right column at 120x40
+        assert len(line.rstrip()) == 119
+
+
+async def test_without_room_the_summary_goes_first():
+    app = StatusApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.show(playing(1234, 100.0))
+        await pilot.pause()
+        line = bar.render_line(0).text
+        assert SUMMARY not in line
+        assert "epoch 001,234  ▶ playing     100 epochs/s" in line
 
 
 async def test_a_status_that_draws_the_same_line_refreshes_nothing():
@@ -76,7 +99,7 @@ async def test_a_status_that_draws_the_same_line_refreshes_nothing():
         assert "100 epochs/s" in bar.render_line(0).text
 
 
-async def test_pausing_refreshes_the_state_and_the_rate_but_not_the_counter():
+async def test_pausing_refreshes_the_live_figures_but_not_the_summary():
     app = StatusApp()
     async with app.run_test(size=(120, 5)) as pilot:
         bar = app.query_one(StatusBar)
@@ -88,9 +111,7 @@ async def test_pausing_refreshes_the_state_and_the_rate_but_not_the_counter():
         covered = np.zeros(120, dtype=bool)
         for region in regions:
             covered[region.x : region.right] = True
-        state_starts = EPOCH_DIGITS + len("001,234  ")
-        assert not covered[:state_starts].any()
-        assert covered[state_starts]
-        assert not covered[-len(SUMMARY) - 1 :].any()
+        assert not covered[: len(LEFT)].any()
+        assert covered[-2]
         await pilot.pause()
-        assert "epoch 001,234  ‖ paused" in bar.render_line(0).text
+        assert bar.render_line(0).text.rstrip().endswith("epoch 001,234  ‖ paused")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 
-TEXTUAL_MIN_FPS = 60
+TEXTUAL_MIN_FPS = 120
 USAGE_ERROR = 2
 
 # Config field -> the flag that sets it, to name flags in error messages.

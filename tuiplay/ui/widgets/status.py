@@ -1,8 +1,11 @@
-"""The top line: epoch counter, playing/paused/diverged, and live epochs per second.
+"""The top line: the dataset and seed on the left; on the right, above the boundary, the
+epoch counter, playing/paused/diverged and live epochs per second.
 
-While training it changes a few digits many times a second, so it repaints only the span
-from the first to the last changed cell rather than the whole line (Textual still writes
-from the line's left edge, but not the padding and summary to the right of the change).
+While training the right part changes a few digits many times a second. It sits on the
+right so that a frame's dirty cells (these digits and the boundary's) are all in the right
+column: Textual re-renders every widget that overlaps the box around a frame's dirty
+cells, and with the counter on the left that box took in the network and the controls.
+The line repaints only the span from its first to its last changed cell.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from tuiplay.ui.widgets.halfblock import changed_span
 from tuiplay.ui.widgets.lines import LinePanel
 
 DIVERGED_HINT = "diverged: lower the learning rate (l/L) or reset (r)"
+RATE_WIDTH = 6  # characters for the epochs per second: up to 99,999
+MIN_GAP = 3  # spaces at least between the summary and the live figures, or no summary
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class Status:
     epoch: int = 0
     state: str = "paused"  # "playing", "paused" or "diverged"
     epochs_per_second: float | None = None
-    summary: str = ""  # dataset, problem and seed, right-aligned
+    summary: str = ""  # dataset, problem and seed, on the left
 
 
 def format_epoch(epoch: int) -> str:
@@ -90,22 +95,26 @@ class StatusBar(LinePanel):
 
     def _line(self) -> Content:
         status = self._status
-        parts: list[str | tuple[str, str]] = [
-            (" tuiplay ", "bold reverse"),
-            "  epoch ",
-            (format_epoch(status.epoch), "bold"),
-            "  ",
-        ]
+        live = self._live_part()
+        brand = Content.assemble((" tuiplay ", "bold reverse"), "  ")
+        left = Content.assemble(brand, (status.summary, "$text-muted"))
+        if self.size.width - left.cell_length - live.cell_length < MIN_GAP:
+            left = brand  # no room for the summary: the live part matters more
+        free = max(self.size.width - left.cell_length - live.cell_length, 1)
+        return Content.assemble(left, " " * free, live)
+
+    def _live_part(self) -> Content:
+        status = self._status
+        parts: list[str | tuple[str, str]] = ["epoch ", (format_epoch(status.epoch), "bold"), "  "]
         if status.state == "playing":
             parts.append(("▶ playing", "bold $success"))
-            if status.epochs_per_second is not None:
-                parts.append((f"  {status.epochs_per_second:,.0f} epochs/s", "$text-muted"))
+            # a fixed width, so a changing rate moves nothing else on the line
+            rate = status.epochs_per_second
+            figure = " " * RATE_WIDTH if rate is None else f"{rate:>{RATE_WIDTH},.0f}"
+            parts.append((f"  {figure} epochs/s", "$text-muted"))
         elif status.state == "diverged":
             parts.append((f"✖ {DIVERGED_HINT}", "bold $error"))
         else:
             parts.append(("‖ paused", "bold $warning"))
-        line = Content.assemble(*parts)
-        free = self.size.width - line.cell_length - len(status.summary) - 1
-        if free > 1:
-            line = Content.assemble(line, " " * free, (status.summary, "$text-muted"))
-        return line
+        parts.append(" ")
+        return Content.assemble(*parts)
