@@ -105,6 +105,9 @@ class Session:
         self._train_inputs = feature_matrix(self.train_points, features)
         self._test_inputs = feature_matrix(self.test_points, features)
         self._runner = EpochRunner(self.network, self._train_inputs, self.train_labels)
+        network = self.network
+        self._train_loss = network.loss_function(self._train_inputs, self.train_labels)
+        self._test_loss = network.loss_function(self._test_inputs, self.test_labels)
         self._grid_inputs: dict[int, np.ndarray] = {}
 
     def _measure(self) -> None:
@@ -121,9 +124,9 @@ class Session:
         return not (finite_loss and math.isfinite(float(np.dot(params, params))))
 
     def _evaluate_sets(self) -> None:
-        network = self.network
-        self.train_loss = network.mean_loss(self._train_inputs, self.train_labels)
-        self.test_loss = network.mean_loss(self._test_inputs, self.test_labels)
+        with np.errstate(all="ignore"):
+            self.train_loss = self._train_loss()
+            self.test_loss = self._test_loss()
         self._accuracies: tuple[float | None, float | None] | None = None
 
     def _accuracy_of(self, inputs: np.ndarray, labels: np.ndarray) -> float | None:

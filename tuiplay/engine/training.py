@@ -121,6 +121,7 @@ class EpochRunner:
         self.targets = np.ascontiguousarray(targets, dtype=np.float64)
         self.update = ParameterUpdate(network)
         self._block_plans: dict[int, _BlockPlan] = {}
+        self._blocks_by_size: dict[int, list] = {}
         self._pointwise: PointwisePlan | None = None
 
     def run_epoch(
@@ -145,25 +146,33 @@ class EpochRunner:
     def _run_blocks(
         self, batch_size: int, learning_rate: float, regularization: str, rate: float
     ) -> None:
-        inputs, targets, update = self.inputs_with_ones, self.targets, self.update
-        network = self.network
-        count = len(inputs)
-        start = 0
-        while start < count:
-            end = min(start - start % batch_size + batch_size, count)
-            plan = self._block_plans.get(end - start)
-            if plan is None:
-                plan = self._block_plans[end - start] = _BlockPlan(network, end - start)
+        network, update = self.network, self.update
+        for plan, inputs, targets, updates in self._blocks(batch_size):
             if network.accumulated:  # points carried over from the last epoch
                 carried = network.grads.copy()
-                plan.accumulate(inputs[start:end], targets[start:end])
+                plan.accumulate(inputs, targets)
                 network.grads += carried
             else:
-                plan.accumulate(inputs[start:end], targets[start:end])
-            network.accumulated += end - start
-            if end % batch_size == 0:
+                plan.accumulate(inputs, targets)
+            network.accumulated += len(targets)
+            if updates:
                 update(learning_rate, regularization, rate)
-            start = end
+
+    def _blocks(self, batch_size: int) -> list[tuple[_BlockPlan, np.ndarray, np.ndarray, bool]]:
+        """The epoch's blocks of points between updates: plan, inputs, targets, ends in update."""
+        blocks = self._blocks_by_size.get(batch_size)
+        if blocks is None:
+            blocks = []
+            count = len(self.targets)
+            for start in range(0, count, batch_size):
+                end = min(start + batch_size, count)
+                plan = self._block_plans.get(end - start)
+                if plan is None:
+                    plan = self._block_plans[end - start] = _BlockPlan(self.network, end - start)
+                inputs, targets = self.inputs_with_ones[start:end], self.targets[start:end]
+                blocks.append((plan, inputs, targets, end % batch_size == 0))
+            self._blocks_by_size = {batch_size: blocks}
+        return blocks
 
 
 class _BlockPlan:
@@ -211,8 +220,11 @@ class _BlockPlan:
         self.forward += activation_calls(network.output_activation, totals[-1][:, 0], output)
 
         self.output, self.output_error = output, deltas[-1]
-        self.backward: list[Call] = slope_calls(network.activation, outputs[:-rows], slopes[:-rows])
-        self.backward += slope_calls(network.output_activation, output, output_slope)
+        if network.activation == network.output_activation:
+            self.backward: list[Call] = slope_calls(network.activation, outputs, slopes)
+        else:
+            self.backward = slope_calls(network.activation, outputs[:-rows], slopes[:-rows])
+            self.backward += slope_calls(network.output_activation, output, output_slope)
         self.backward.append(partial(np.multiply, deltas[-1], output_slope, deltas[-1]))
         for layer in range(len(sizes), 0, -1):
             delta = deltas[layer] if layer < len(sizes) else deltas[-1][:, None]
