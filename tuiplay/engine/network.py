@@ -136,12 +136,16 @@ class _ForwardPlan:
     """The forward pass over `rows` points as prebound numpy calls into fixed buffers."""
 
     def __init__(self, network: Network, rows: int) -> None:
-        self.with_ones = [np.ones((rows, 1 + size)) for size in network.layer_sizes]
+        sizes = network.layer_sizes
+        # Each layer's outputs follow a column of ones, the next layer's bias input; the
+        # output layer feeds nothing, so its outputs get a contiguous array of their own.
+        self.with_ones = [np.ones((rows, 1 + size)) for size in sizes[:-1]]
         self.outputs = [with_ones[:, 1:] for with_ones in self.with_ones]
+        self.outputs.append(np.empty((rows, sizes[-1])))
         self.calls: list[Call] = []
         for layer, params in enumerate(network.layer_params):
-            total = np.empty((rows, network.layer_sizes[layer + 1]))
-            self.calls.append(partial(np.dot, self.with_ones[layer], params.T, total))
+            total = np.empty((rows, sizes[layer + 1]))
+            self.calls.append(partial(self.with_ones[layer].dot, params.T, total))
             self.calls += activation_calls(
                 network.activation_of(layer), total, self.outputs[layer + 1]
             )

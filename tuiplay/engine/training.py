@@ -147,19 +147,28 @@ class EpochRunner:
         self, batch_size: int, learning_rate: float, regularization: str, rate: float
     ) -> None:
         network, update = self.network, self.update
-        for plan, inputs, targets, updates in self._blocks(batch_size):
+        full_batch_update = update.rule(learning_rate, regularization, rate, batch_size)
+        for calls, count, updates in self._blocks(batch_size):
+            if updates and not network.accumulated:  # the usual block: a batch, then its update
+                for call in calls:
+                    call()
+                full_batch_update()
+                continue
             if network.accumulated:  # points carried over from the last epoch
                 carried = network.grads.copy()
-                plan.accumulate(inputs, targets)
+                for call in calls:
+                    call()
                 network.grads += carried
             else:
-                plan.accumulate(inputs, targets)
-            network.accumulated += len(targets)
+                for call in calls:
+                    call()
+            network.accumulated += count
             if updates:
                 update(learning_rate, regularization, rate)
 
-    def _blocks(self, batch_size: int) -> list[tuple[_BlockPlan, np.ndarray, np.ndarray, bool]]:
-        """The epoch's blocks of points between updates: plan, inputs, targets, ends in update."""
+    def _blocks(self, batch_size: int) -> list[tuple[list[Call], int, bool]]:
+        """The epoch's blocks of points between updates: the calls writing their summed
+        gradients, the number of points, whether an update follows."""
         blocks = self._blocks_by_size.get(batch_size)
         if blocks is None:
             blocks = []
@@ -169,8 +178,8 @@ class EpochRunner:
                 plan = self._block_plans.get(end - start)
                 if plan is None:
                     plan = self._block_plans[end - start] = _BlockPlan(self.network, end - start)
-                inputs, targets = self.inputs_with_ones[start:end], self.targets[start:end]
-                blocks.append((plan, inputs, targets, end % batch_size == 0))
+                calls = plan.calls(self.inputs_with_ones[start:end], self.targets[start:end])
+                blocks.append((calls, end - start, end % batch_size == 0))
             self._blocks_by_size = {batch_size: blocks}
         return blocks
 
@@ -241,12 +250,12 @@ class _BlockPlan:
         self.first_delta_t = deltas[0].T if sizes else deltas[-1][None, :]
         self.first_grads = grads[0]
 
-    def accumulate(self, inputs_with_ones: np.ndarray, targets: np.ndarray) -> None:
-        """Writes (does not add) the block's summed gradients into the network's `grads`."""
-        inputs_with_ones.dot(self.first_params_t, self.first_total)
-        for call in self.forward:
-            call()
-        np.subtract(self.output, targets, self.output_error)
-        for call in self.backward:
-            call()
-        self.first_delta_t.dot(inputs_with_ones, self.first_grads)
+    def calls(self, inputs_with_ones: np.ndarray, targets: np.ndarray) -> list[Call]:
+        """Calls writing (not adding) these points' summed gradients into the network's grads."""
+        return [
+            partial(inputs_with_ones.dot, self.first_params_t, self.first_total),
+            *self.forward,
+            partial(np.subtract, self.output, targets, self.output_error),
+            *self.backward,
+            partial(self.first_delta_t.dot, inputs_with_ones, self.first_grads),
+        ]
