@@ -80,6 +80,16 @@ async def test_w_saves_the_session_under_the_default_name(new_app, tmp_path):
         assert notes == [f"session saved to {DEFAULT_SESSION_FILE} (epoch 3)"]
 
 
+async def test_after_loading_a_file_w_saves_back_to_it(tmp_path):
+    session_file.save(trained_session(4, dataset="xor"), "xor.json")
+    app = TuiplayApp(Config(seed=SEED), paused=True, colors="truecolor", session_path="xor.json")
+    app.replace_session(session_file.load("xor.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "w", "enter")
+        assert session_file.load(tmp_path / "xor.json").epoch == 5
+        assert not (tmp_path / DEFAULT_SESSION_FILE).exists()
+
+
 async def test_w_saves_under_the_name_typed(new_app, tmp_path):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -193,6 +203,7 @@ def test_load_starts_the_app_on_the_file_with_the_url_warnings(monkeypatch, tmp_
     assert cli.main(["--load", "xor.json"]) == 0
     assert started["session"].epoch == 4
     assert started["session"].config.dataset == "xor"
+    assert started["session_path"] == "xor.json"  # w offers to save back to it
     cli.main(["--url", "#noise=20&bogus=1"])
     assert any("bogus" in warning for warning in started["warnings"])
 

@@ -281,6 +281,7 @@ class TuiplayApp(App[None]):
         colors: str = "auto",
         fps: int = DEFAULT_FPS,
         warnings: Sequence[str] = (),
+        session_path: str = DEFAULT_SESSION_FILE,
     ) -> None:
         mode = resolve_color_mode(os.environ, colors)
         super().__init__(ansi_color=mode == "16")
@@ -298,7 +299,7 @@ class TuiplayApp(App[None]):
         self._feature_grids: np.ndarray | None = None
         self._rate_samples: deque[tuple[float, int]] = deque()
         self._warnings = tuple(warnings)  # the command line's, hidden behind the screen
-        self._session_path = DEFAULT_SESSION_FILE  # the last file saved or loaded
+        self._session_path = session_path  # the last file saved or loaded: w and f offer it
 
     # Layout
 
@@ -906,12 +907,21 @@ def run_app(
     fps: int,
     warnings: Sequence[str] = (),
     session: Session | None = None,
+    session_path: str | None = None,
 ) -> None:
-    """Run the app until the user quits: on `session` if given (a loaded file), else fresh.
+    """Run the app until the user quits: on `session` if given (loaded from `session_path`,
+    which saving then offers), else fresh.
 
     `warnings` (unknown URL keys, values beyond the UI) are shown as notifications.
     """
-    app = TuiplayApp(config, paused=paused, colors=colors, fps=fps, warnings=warnings)
+    app = TuiplayApp(
+        config,
+        paused=paused,
+        colors=colors,
+        fps=fps,
+        warnings=warnings,
+        session_path=session_path or DEFAULT_SESSION_FILE,
+    )
     if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
         # colours sent as changes: far fewer bytes over SSH. Imported here because Textual's
         # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another
