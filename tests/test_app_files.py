@@ -83,8 +83,9 @@ async def test_w_saves_the_session_under_the_default_name(new_app, tmp_path):
 async def test_after_loading_a_file_w_saves_back_to_it(tmp_path):
     session_file.save(trained_session(4, dataset="xor"), "xor.json")
     app = TuiplayApp(Config(seed=SEED), paused=True, colors="truecolor", session_path="xor.json")
+    app.replace_session(session_file.load("xor.json"))  # before the run, as run_app does
     async with app.run_test(size=SIZE) as pilot:
-        app.replace_session(session_file.load("xor.json"))
+        assert app.session.config.dataset == "xor"
         await pilot.press("s", "w", "enter")
         assert session_file.load(tmp_path / "xor.json").epoch == 5
         assert not (tmp_path / DEFAULT_SESSION_FILE).exists()

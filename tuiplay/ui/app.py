@@ -294,6 +294,7 @@ class TuiplayApp(App[None]):
         self._last_panels = 0.0
         self._last_collection = 0.0  # time.perf_counter() of the clock's last full collection
         self._last_input = 0.0  # time.perf_counter() of the last key or click seen
+        self._mounted = False  # App.is_mounted is a method about widgets, not the app
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -328,6 +329,7 @@ class TuiplayApp(App[None]):
         yield Static("", id="too-small")
 
     def on_mount(self) -> None:
+        self._mounted = True
         self._controls.border_title = "Controls"
         self._inspector.border_title = "Neuron"
         self._network.border_title = "Network"
@@ -396,7 +398,7 @@ class TuiplayApp(App[None]):
     def playing(self, playing: bool) -> None:
         """Start or stop the clock: a paused app does no work at all."""
         self._playing = playing
-        if playing and self.is_mounted:
+        if playing and self._mounted:
             self._start_clock()
 
     async def on_event(self, event: events.Event) -> None:
@@ -602,7 +604,7 @@ class TuiplayApp(App[None]):
         self.session = session
         self.cursor = self._output_cursor()
         self._rate_samples.clear()
-        if self.is_mounted:
+        if self._mounted:
             self._fit_panels()
             self._draw()
 
