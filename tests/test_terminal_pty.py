@@ -116,6 +116,24 @@ def test_q_quits_with_status_0_and_restores_the_terminal(start_app) -> None:
     assert still_on == [], f"mouse reporting left on: {still_on}"
 
 
+def test_load_starts_the_app_on_the_saved_session(start_app, tmp_path) -> None:
+    from tuiplay.engine import session_file
+    from tuiplay.engine.config import Config
+    from tuiplay.engine.trainer import Session
+
+    session = Session(Config(seed="0.5", dataset="xor"))
+    session.step_epochs(12)
+    path = tmp_path / "xor.json"
+    session_file.save(session, path)
+    terminal = start_app("--load", str(path), "--paused")
+
+    wait_for_first_frame(terminal)
+
+    assert terminal.running
+    assert readout.epoch(terminal.text()) == 12
+    assert "xor" in terminal.text()
+
+
 # The benchmark's own yardsticks, checked on hand-made screens.
 
 
