@@ -134,6 +134,19 @@ def test_load_starts_the_app_on_the_saved_session(start_app, tmp_path) -> None:
     assert "xor" in terminal.text()
 
 
+def test_the_tour_starts_in_a_terminal_and_q_quits_it(start_app) -> None:
+    terminal = start_app("tour", "--seed", "0.5", "--epochs-per-step", "3", "--rest", "30")
+
+    shown = terminal.pump_until(
+        lambda: "circle · 1 hidden layer · 1 neuron" in terminal.text(), STARTUP_CEILING
+    )
+    assert shown is not None, terminal.text()
+    terminal.send(b"q")
+    terminal.pump_until_exit(STARTUP_CEILING)
+    assert terminal.exit_status == 0
+    assert not terminal.in_alternate_screen
+
+
 # The benchmark's own yardsticks, checked on hand-made screens.
 
 

@@ -8,7 +8,6 @@ with exit status 2 and one line naming the flag, the value and what is allowed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -25,14 +24,13 @@ from tuiplay.engine.config import (
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
-from tuiplay.ui import DEFAULT_FPS
+from tuiplay.ui import DEFAULT_FPS, prepare_textual
 
 if TYPE_CHECKING:
     from tuiplay.engine.trainer import Session
 
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 
-TEXTUAL_MIN_FPS = 120
 USAGE_ERROR = 2
 
 # Config field -> the flag that sets it, to name flags in error messages.
@@ -316,10 +314,7 @@ def _run_app(args: argparse.Namespace) -> int:
         warn(message)
     if not sys.stdout.isatty():
         raise UsageError("the app needs a terminal; for output to a pipe use 'tuiplay train'")
-    # Textual reads TEXTUAL_FPS once, at import, as the most often it repaints the screen.
-    # The app itself draws at most --fps frames a second; a higher Textual rate only means
-    # a key's effect reaches the screen sooner (8 ms instead of 1/fps).
-    os.environ["TEXTUAL_FPS"] = str(max(TEXTUAL_MIN_FPS, args.fps))
+    prepare_textual(args.fps)
     from tuiplay.ui.app import run_app
 
     run_app(

@@ -28,12 +28,14 @@ from tuiplay.commands.compare import (
 )
 from tuiplay.engine.config import Config
 from tuiplay.engine.trainer import random_seed
+from tuiplay.ui import prepare_textual
 
 if TYPE_CHECKING:
     from tuiplay.ui.tour import TourStep
 
 DEFAULT_EPOCHS_PER_STEP = 300
 DEFAULT_REST = 2.0
+TOUR_FPS = 20  # frames a second: the tour is watched, usually locally or recorded
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -82,10 +84,19 @@ def run(args: argparse.Namespace) -> int:
     steps = steps_from_args(args)
     if not sys.stdout.isatty():
         raise UsageError("the tour needs a terminal; for numbers use 'tuiplay compare --video'")
+    prepare_textual(TOUR_FPS)
+    from tuiplay.ui.app import run_in_terminal
     from tuiplay.ui.tour import TourApp
 
-    app = TourApp(steps, epochs_per_step=args.epochs_per_step, rest=args.rest, colors=args.colors)
-    app.run()
+    run_in_terminal(
+        TourApp(
+            steps,
+            epochs_per_step=args.epochs_per_step,
+            rest=args.rest,
+            colors=args.colors,
+            fps=TOUR_FPS,
+        )
+    )
     return 0
 
 

@@ -924,15 +924,20 @@ def run_app(
         warnings=warnings,
         session_path=session_path or DEFAULT_SESSION_FILE,
     )
+    if session is not None:
+        app.replace_session(session)
+    run_in_terminal(app)
+
+
+def run_in_terminal(app: App) -> None:
+    """Run `app` (the playground or the tour) with tuiplay's terminal driver until it quits."""
     if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
-        # colours sent as changes: far fewer bytes over SSH. Imported here because Textual's
-        # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another
+        # Only what changed is sent: far fewer bytes over SSH. Imported here because Textual's
+        # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another.
         from tuiplay.ui.terminal_writer import DeltaSgrDriver
 
         app.driver_class = DeltaSgrDriver
     # The input thread needs the interpreter to read a key while training holds it; by
     # default it would wait up to 5 ms for its turn.
     sys.setswitchinterval(INPUT_SWITCH_INTERVAL)
-    if session is not None:
-        app.replace_session(session)
     app.run()
