@@ -38,7 +38,11 @@ class Network:
         self.output_activation = output_activation
         slices = _layer_slices(self.layer_sizes)
         total = slices[-1][1]
-        self.params = np.zeros(total)
+        # Room after the parameters, where the batch-size-1 trainer keeps the hidden layers'
+        # outputs next to the output layer's parameters (see pointwise.py).
+        params_and_room = np.zeros(total + sum(1 + n for n in self.layer_sizes[1:-1]))
+        self.params = params_and_room[:total]
+        self.params_and_room = params_and_room
         self.grads = np.zeros(total)
         self.dead_flat = np.zeros(total, dtype=bool)
         self.accumulated = 0  # points whose gradients sit in `grads`, waiting for an update

@@ -42,21 +42,35 @@ class PointwisePlan:
         """The calls of the layers around the hidden ones; the first layer's per point."""
         network = self.network
         sizes = network.layer_sizes[1:-1]
-        ends = np.cumsum([1 + n for n in sizes])
-        with_ones = np.ones(ends[-1])  # every hidden layer's [1, outputs], one after another
+        last = sizes[-1]
+        # Every hidden layer's [1, outputs] in one buffer, the last layer first, so that it
+        # directly follows the output layer's parameters [bias, weights] (Network leaves
+        # room for it there). Then one multiply by the output's delta scales both: it gives
+        # the output layer's gradient (delta * [1, outputs]), which lands in its place in
+        # `grads`, and just before it delta * [bias, weights], the last hidden layer's
+        # incoming gradient. That spot is the end of the last hidden layer's own gradient,
+        # free until its outer product writes it, after the gradient has been used.
+        total = network.params.size
+        with_ones = network.params_and_room[total:]
+        with_ones[:] = 1.0
         slopes = np.empty_like(with_ones)
-        layer_with_ones = [with_ones[end - 1 - n : end] for end, n in zip(ends, sizes)]
-        layer_slopes = [slopes[end - n : end] for end, n in zip(ends, sizes)]
+        starts = np.cumsum([0] + [1 + n for n in reversed(sizes)])[::-1][1:].tolist()
+        layer_with_ones = [with_ones[start : start + 1 + n] for start, n in zip(starts, sizes)]
+        layer_slopes = [slopes[start + 1 : start + 1 + n] for start, n in zip(starts, sizes)]
+        self.output_scaled = network.params_and_room[total - 1 - last : total + 1 + last]
+        self.output_scaled_out = network.grads[total - 2 * (1 + last) : total]
         totals = [np.empty(n) for n in sizes]
-        output_grads = [np.empty(n) for n in sizes]  # d loss / d output, times lr
+        output_grads = [np.empty(n) for n in sizes[:-1]] + [self.output_scaled_out[1 : 1 + last]]
         deltas = [np.empty(n) for n in sizes]  # d loss / d total input, times lr
 
         self.forward: list[Call] = []
-        for layer, total in enumerate(totals):
+        for layer, total_in in enumerate(totals):
             if layer > 0:
                 params = network.layer_params[layer]
-                self.forward.append(partial(params.dot, layer_with_ones[layer - 1], total))
-            self.forward += activation_calls(network.activation, total, layer_with_ones[layer][1:])
+                self.forward.append(partial(params.dot, layer_with_ones[layer - 1], total_in))
+            self.forward += activation_calls(
+                network.activation, total_in, layer_with_ones[layer][1:]
+            )
 
         self.backward: list[Call] = slope_calls(network.activation, with_ones, slopes)
         for layer in range(len(sizes) - 1, -1, -1):
@@ -84,113 +98,151 @@ class PointwisePlan:
             )
             for x in inputs_with_ones
         ]
-        self.last_output_grad = output_grads[-1]
 
     def run_epoch(
         self, learning_rate: float, regularization: str, regularization_rate: float, on_death: Call
     ) -> None:
         network = self.network
+        count = len(self.targets)
         update = _PointUpdate(
-            network, regularization, learning_rate * regularization_rate, on_death
+            network, regularization, learning_rate * regularization_rate, on_death, count
         )
         hidden = self.hidden_layers > 0
         output_params = network.layer_params[-1][0]
         output_grads = network.layer_grads[-1][0]
-        output_weights = network.weights[-1][0]
-        last_output_grad = self.last_output_grad if hidden else None
         forward = self.forward if hidden else []
         backward = self.backward if hidden else []
         classification = network.output_activation == "tanh"
         output_dot, multiply, tanh = output_params.dot, np.multiply, math.tanh
+        points = list(zip(self.points, self.targets))
+        if hidden:
+            output_scaled, output_scaled_out = self.output_scaled, self.output_scaled_out
 
-        for (first_layer, last, first_grads), target in zip(self.points, self.targets):
-            if hidden:
-                first_layer()
-                for call in forward:
+        start = 0
+        while start < count:
+            chunk = points[start : start + update.chunk]
+            for step, ((first_layer, last, first_grads), target) in zip(update.steps, chunk):
+                if hidden:
+                    first_layer()
+                    for call in forward:
+                        call()
+                total = float(output_dot(last))
+                if classification:
+                    output = tanh(total)
+                    delta = learning_rate * ((output - target) * (1 - output * output))
+                else:
+                    delta = learning_rate * (total - target)
+                if hidden:
+                    multiply(output_scaled, delta, output_scaled_out)
+                    for call in backward:
+                        call()
+                    first_grads()
+                else:
+                    multiply(last, delta, output_grads)
+                for call in step:
                     call()
-            total = float(output_dot(last))
-            if classification:
-                output = tanh(total)
-                delta = learning_rate * ((output - target) * (1 - output * output))
-            else:
-                delta = learning_rate * (total - target)
-            multiply(last, delta, output_grads)
-            if hidden:
-                multiply(output_weights, delta, last_output_grad)
-                for call in backward:
-                    call()
-                first_grads()
-            update()
+            crossing = update.first_crossing(len(chunk))
+            start += len(chunk) if crossing is None else crossing + 1
 
 
 class _PointUpdate:
-    """nn.ts updateWeights for one point, gradients already scaled by the learning rate."""
+    """nn.ts updateWeights after each point, gradients already scaled by the learning rate.
 
-    def __init__(self, network: Network, regularization: str, pull: float, on_death: Call):
+    With L1, a weight that the pull carries across zero dies. Looking for one after every
+    point costs three numpy calls, so the points run in chunks instead: each point of a
+    chunk writes its step and its pull into a row of its own, and one check per chunk finds
+    the first point where a weight crossed. The parameters are then put back as that point
+    left them (recomputed from its rows by the same subtraction, so bit for bit), the
+    crossed links die, and training resumes at the next point: the work done after the
+    crossing is thrown away and redone. Links die rarely, and each only once.
+    """
+
+    def __init__(
+        self, network: Network, regularization: str, pull: float, on_death: Call, points: int
+    ):
         self.network = network
         self.on_death = on_death
         size = network.params.size
-        params, grads = network.params, network.grads
         self.alive = (~network.dead_flat).astype(np.float64)
         self.pull_scale = self.alive * network.is_weight * pull
-        self.stepped, self.pull, self.product = np.empty(size), np.empty(size), np.empty(size)
-        self.negative = np.empty(size, dtype=bool)
-        self.calls: list[Call] = []
         self.masking = bool(network.dead_flat.any())
-        if self.masking:
-            self.calls.append(self._mask_call())
-        if regularization == "L1":
-            self.calls += self._l1_calls(params, grads)
-        elif regularization == "L2":
-            self.calls += [
-                partial(np.multiply, params, self.pull_scale, self.pull),
-                partial(np.subtract, params, grads, params),
-                partial(np.subtract, params, self.pull, params),
-            ]
+        self.checks_crossings = regularization == "L1"
+        if self.checks_crossings:
+            self.chunk = max(1, min(32, 2**16 // size))
+            rows = (self.chunk, size)
+            self.stepped, self.pull = np.empty(rows), np.empty(rows)
+            self.new, self.product = np.empty(rows), np.empty(rows)
+            self.negative = np.empty(rows, dtype=bool)
+            exact_zero = (network.params[self.pull_scale != 0] == 0).any()
+            self.steps = [self._l1_calls(row, exact_zero) for row in range(self.chunk)]
         else:
-            self.calls.append(partial(np.subtract, params, grads, params))
-        self.check_deaths = regularization == "L1"
+            self.chunk = points
+            self.steps = [self._plain_calls(regularization)] * points
+        if self.masking:
+            self._mask_dead_links()
 
-    def _l1_calls(self, params: np.ndarray, grads: np.ndarray) -> list[Call]:
-        alive_weights = self.pull_scale != 0
-        if (params[alive_weights] == 0).any():
+    def _plain_calls(self, regularization: str) -> list[Call]:
+        params, grads = self.network.params, self.network.grads
+        if regularization == "L2":
+            pull = np.empty_like(params)
+            return [
+                partial(np.multiply, params, self.pull_scale, pull),
+                partial(np.subtract, params, grads, params),
+                partial(np.subtract, params, pull, params),
+            ]
+        return [partial(np.subtract, params, grads, params)]
+
+    def _l1_calls(self, row: int, exact_zero: bool) -> list[Call]:
+        params, grads = self.network.params, self.network.grads
+        stepped, pull = self.stepped[row], self.pull[row]
+        if exact_zero:
             # sign(0) is 0: an exact zero must not be pulled, which copysign would do.
             pull_calls = [
-                partial(np.sign, params, self.pull),
-                partial(np.multiply, self.pull, self.pull_scale, self.pull),
+                partial(np.sign, params, pull),
+                partial(np.multiply, pull, self.pull_scale, pull),
             ]
         else:
-            pull_calls = [partial(np.copysign, self.pull_scale, params, self.pull)]
+            pull_calls = [partial(np.copysign, self.pull_scale, params, pull)]
         return [
             *pull_calls,  # the pull uses the weight before this step
-            partial(np.subtract, params, grads, self.stepped),
-            partial(np.subtract, self.stepped, self.pull, params),
-            partial(np.multiply, self.stepped, params, self.product),
-            partial(np.signbit, self.product, self.negative),
+            partial(np.subtract, params, grads, stepped),
+            partial(np.subtract, stepped, pull, params),
         ]
 
-    def __call__(self) -> None:
-        for call in self.calls:
-            call()
-        # A weight the pull carried across zero dies. signbit also flags -0.0, so confirm.
-        if self.check_deaths and b"\x01" in self.negative.tobytes():
-            self._kill_crossed()
+    def first_crossing(self, points: int) -> int | None:
+        """The chunk's first point (index) where L1 killed links, which are now dead."""
+        if not self.checks_crossings:
+            return None
+        stepped, new, product = self.stepped[:points], self.new[:points], self.product[:points]
+        np.subtract(stepped, self.pull[:points], new)  # the parameters after each point
+        np.multiply(stepped, new, product)
+        flags = np.signbit(product, self.negative[:points]).tobytes()
+        size = self.network.params.size
+        found = flags.find(1)
+        while found >= 0:
+            point = found // size
+            crossed = product[point] < 0  # signbit also flags -0.0, so confirm
+            if crossed.any():
+                self._kill(point, crossed)
+                return point
+            found = flags.find(1, (point + 1) * size)
+        return None
 
-    def _kill_crossed(self) -> None:
-        crossed = self.product < 0
-        if not crossed.any():
-            return
+    def _kill(self, point: int, crossed: np.ndarray) -> None:
         network = self.network
+        network.params[:] = self.new[point]
         network.params[crossed] = 0.0
         network.dead_flat |= crossed
         self.alive[crossed] = 0.0
         self.pull_scale[crossed] = 0.0
         if not self.masking:
-            self.calls.insert(0, self._mask_call())
+            self._mask_dead_links()
             self.masking = True
         self.on_death()
 
-    def _mask_call(self) -> Call:
-        """Dead links take no gradient step."""
+    def _mask_dead_links(self) -> None:
+        """Dead links take no gradient step: their gradients are zeroed first."""
         grads = self.network.grads
-        return partial(np.multiply, grads, self.alive, grads)
+        mask = partial(np.multiply, grads, self.alive, grads)
+        for step in self.steps[:1] if not self.checks_crossings else self.steps:
+            step.insert(0, mask)
