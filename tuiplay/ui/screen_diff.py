@@ -99,27 +99,27 @@ def apply_sgr(pen: Pen | None, parameters: str) -> Pen | None:
 def delta(before: Pen | None, after: Pen) -> str:
     """The shorter of two SGRs that turn pen `before` (None: unknown) into `after`: a reset
     followed by what `after` sets, or the codes that switch off, on and change."""
+    if (
+        before is not None
+        and before.attributes == after.attributes
+        and after.foreground != DEFAULT_FOREGROUND
+        and after.background != DEFAULT_BACKGROUND
+    ):  # the common case, where only colours change and a reset could not be shorter
+        return _sgr(_changes(before, after))
     from_reset = ["0", *_changes(DEFAULT_PEN, after)]
     if before is None:
         return _sgr(from_reset)
-    if before.attributes == after.attributes:  # the common case: only colours change
-        incremental = _changes(before, after)
-    else:
-        switched_off = before.attributes - after.attributes
-        off_codes = [code for code, turns_off in ATTRIBUTE_OFF.items() if turns_off & switched_off]
-        # 22 switches off bold and dim together: the one that stays is switched on again
-        still_on = before.attributes.difference(*(ATTRIBUTE_OFF[code] for code in off_codes))
-        incremental = [*map(str, off_codes), *_changes(replace(before, attributes=still_on), after)]
+    switched_off = before.attributes - after.attributes
+    off_codes = [code for code, turns_off in ATTRIBUTE_OFF.items() if turns_off & switched_off]
+    # 22 switches off bold and dim together: the one that stays is switched on again below
+    still_on = before.attributes.difference(*(ATTRIBUTE_OFF[code] for code in off_codes))
+    incremental = [*map(str, off_codes), *_changes(replace(before, attributes=still_on), after)]
     return _sgr(min(incremental, from_reset, key=lambda parameters: len(";".join(parameters))))
 
 
 def _changes(before: Pen, after: Pen) -> list[str]:
     """The parameters that switch on `after`'s extra attributes and set its other colours."""
-    parameters = (
-        [str(code) for code in sorted(after.attributes - before.attributes)]
-        if after.attributes
-        else []
-    )
+    parameters = [str(code) for code in sorted(after.attributes - before.attributes)]
     if after.foreground != before.foreground:
         parameters.append(after.foreground)
     if after.background != before.background:
@@ -136,8 +136,8 @@ def _sgr(parameters: list[str]) -> str:
 PRINTABLE = r"[^\x00-\x1f\x7f-\x9f]+"
 TOKEN = re.compile(
     rf"""
-    # a segment as Rich writes it: its style, its text, a reset (most of a Textual frame)
-    (?P<segment>\x1b\[(?P<segment_style>[0-9;]*)m(?P<segment_text>{PRINTABLE})\x1b\[0?m)
+    # segments as Rich writes them: a style, its text, a reset (most of a Textual frame)
+    (?P<segments>(?:\x1b\[[0-9;]*m{PRINTABLE}\x1b\[0?m)+)
     | (?P<text>{PRINTABLE})
     | (?P<cursor_position>\x1b\[(?P<row>[0-9]*)(?:;(?P<column>[0-9]*))?[Hf])
     | (?P<sgr>\x1b\[(?P<sgr_parameters>[0-9;:]*)m)
@@ -160,6 +160,7 @@ TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+SEGMENT = re.compile(rf"\x1b\[([0-9;]*)m({PRINTABLE})\x1b\[0?m")
 # Private modes that change neither the screen, nor where text goes, nor how it is drawn.
 NEUTRAL_PRIVATE_MODES = frozenset(
     {1, 7, 12, 25, 66, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1015, 1016}
@@ -182,7 +183,7 @@ class ScreenDiff:
         self._pen_ids: dict[Pen, int] = {}
         self._after_sgr: dict[tuple[int, str], int] = {}  # (pen id, parameters) -> pen id
         self._deltas: dict[tuple[int, int], str] = {}  # (pen id, pen id) -> SGR
-        self._single_width: dict[str, bool] = {}  # non-ASCII text -> every character 1 cell
+        self._single_cells: set[str] = set()  # non-ASCII characters known to take one cell
         self._default = self._intern(Pen())
         self._sent = UNKNOWN  # the pen the terminal has
         self._wanted = UNKNOWN  # the pen the stream asked for (UNKNOWN: not modelled)
@@ -228,10 +229,8 @@ class ScreenDiff:
         self._sync_position = 0  # a synchronized update held from the last write goes first
         for token in TOKEN.finditer(data):
             kind = token.lastgroup
-            if kind == "segment":
-                self._take_sgr(token["segment_style"], out)
-                self._draw(token["segment_text"], out)
-                self._wanted = self._default  # the segment's closing reset
+            if kind == "segments":
+                self._draw_segments(SEGMENT.findall(token.group()), out)
             elif kind == "cursor_position":
                 self._move(token["row"], token["column"])
             elif kind == "text":
@@ -400,25 +399,67 @@ class ScreenDiff:
 
     # Drawing
 
+    def _draw_segments(self, segments: list[tuple[str, str]], out: list[str]) -> None:
+        """(style, text) pairs, each followed by a reset; added to the span at once when
+        their pens are modelled and their text is drawable."""
+        texts, pens, wanted = [], [], self._wanted
+        for style, text in segments:
+            pen = self._after_sgr.get((wanted, style))
+            if pen is None:
+                self._wanted = wanted
+                pen = self._after(style)
+            if pen == UNKNOWN:
+                break
+            texts.append(text)
+            pens += [pen] * len(text)
+            wanted = self._default
+        else:
+            text = "".join(texts)
+            if self._drawable(text):
+                self._add_to_span(text, pens, out)
+                self._wanted = self._default
+                return
+        for style, text in segments:
+            self._take_sgr(style, out)
+            self._draw(text, out)
+            self._wanted = self._default
+
     def _draw(self, text: str, out: list[str]) -> None:
-        """Text drawn at the stream's cursor, added to the span of cells being drawn."""
-        row, column, pen = self._row, self._column, self._wanted
-        if (
-            row is None
-            or column is None
-            or pen == UNKNOWN
-            or column + len(text) > self._columns
-            or not self._plain_drawing
-            or not (text.isascii() or self._is_single_width(text))
-        ):
+        """Text drawn at the stream's cursor with the stream's pen."""
+        if self._wanted != UNKNOWN and self._drawable(text):
+            self._add_to_span(text, [self._wanted] * len(text), out)
+        else:
             self._flush_span(out)
             self._draw_unmodelled(text, out)
-            return
+
+    def _drawable(self, text: str) -> bool:
+        """Whether the model can draw `text` at the stream's cursor: a known place, the
+        whole text on the row, one cell per character, nothing that changes drawing."""
+        column = self._column
+        return (
+            self._row is not None
+            and column is not None
+            and column + len(text) <= self._columns
+            and self._plain_drawing
+            and (text.isascii() or self._single_cells.issuperset(text) or self._learn(text))
+        )
+
+    def _learn(self, text: str) -> bool:
+        """Whether every character of `text` takes one cell (remembering those that do)."""
+        for character in set(text) - self._single_cells:
+            if get_character_cell_size(character) != 1:
+                return False
+            self._single_cells.add(character)
+        return True
+
+    def _add_to_span(self, text: str, pens: list[int], out: list[str]) -> None:
+        row, column = self._row, self._column
+        assert row is not None and column is not None
         if row != self._span_row or column != self._span_end:
             self._flush_span(out)
             self._span_row, self._span_start = row, column
         self._span_texts.append(text)
-        self._span_pens += [pen] * len(text)
+        self._span_pens += pens
         self._column = self._span_end = column + len(text)
 
     def _flush_span(self, out: list[str]) -> None:
@@ -465,15 +506,6 @@ class ScreenDiff:
             self._set_pen(pen, out)
             out.append(text[first:end])
             first = end
-
-    def _is_single_width(self, text: str) -> bool:
-        single = self._single_width.get(text)
-        if single is None:
-            single = all(get_character_cell_size(character) == 1 for character in text)
-            if len(self._single_width) > MAX_CACHED:
-                self._single_width.clear()
-            self._single_width[text] = single
-        return single
 
     def _draw_unmodelled(self, text: str, out: list[str]) -> None:
         """Text sent as it is, where the stream draws it; the cells it covers become
