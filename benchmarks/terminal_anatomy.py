@@ -4,6 +4,10 @@ the numbers of benchmarks/terminal.py.
 
     python benchmarks/terminal_anatomy.py                  # scenario A at 120x40, 5 s
     python benchmarks/terminal_anatomy.py --scenario D256 --size 80x24 --seconds 3
+    python benchmarks/terminal_anatomy.py --textuals-driver   # what Textual itself writes
+
+By default the app runs with its own driver, which sends only the cells that changed
+(tuiplay/ui/screen_diff.py); `--textuals-driver` shows the output it starts from.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import terminal
 import terminal_readout as readout
 from terminal_floor import diff_cost
 from terminal_pty import Frame, PtyTerminal, Snapshot
-from terminal_sgr import with_delta_sgr
 from wcwidth import wcwidth
 
 TOKEN = re.compile(
@@ -79,7 +82,6 @@ class Anatomy:
     sgr_sequences: Counter = field(default_factory=Counter)
     cells_changed: int = 0
     floor_bytes: int = 0
-    delta_sgr_bytes: int = 0  # the same frames with SGRs sent as deltas (terminal_sgr)
     rows: dict[int, AreaStats] = field(default_factory=dict)
     areas: dict[str, AreaStats] = field(default_factory=dict)  # by panel title
     panels: list[Panel] = field(default_factory=list)
@@ -113,7 +115,6 @@ def add_frame(anatomy: Anatomy, frame: Frame, before: Snapshot, truecolor: bool)
     anatomy.frames += 1
     anatomy.floor_bytes += diff_cost(before, after, truecolor)
     text = frame.data.decode("utf-8", "replace")
-    anatomy.delta_sgr_bytes += len(with_delta_sgr(text).encode())
     anatomy.cells_changed += sum(
         old != new
         for old_line, new_line in zip(before, after)
@@ -187,9 +188,6 @@ def report(anatomy: Anatomy) -> str:
         f"cells written/frame {written / frames:,.0f}, of which unchanged "
         f"{unchanged / max(written, 1):.0%}; cells that changed/frame "
         f"{anatomy.cells_changed / frames:,.0f}",
-        f"with SGRs sent as deltas from the current pen (no reset per segment): "
-        f"{anatomy.delta_sgr_bytes / frames:,.0f} bytes/frame "
-        f"({anatomy.delta_sgr_bytes / max(total, 1) - 1:+.0%})",
         "bytes by kind: "
         + ", ".join(
             f"{kind} {size / max(total, 1):.0%}"
@@ -220,15 +218,19 @@ def main() -> None:
     parser.add_argument("--size", default="120x40", choices=["120x40", "80x24"])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--app", default=f"{shlex.quote(sys.executable)} -m tuiplay")
+    parser.add_argument(
+        "--textuals-driver",
+        action="store_true",
+        help="run the app with Textual's own driver (no screen diff)",
+    )
     args = parser.parse_args()
     scenario = next(s for s in terminal.SCENARIOS if s.name == args.scenario)
     columns, rows = (int(n) for n in args.size.split("x"))
+    environment = terminal.environment(scenario)
+    if args.textuals_driver:
+        environment["TEXTUAL_DRIVER"] = "textual.drivers.linux_driver:LinuxDriver"
     pty = PtyTerminal(
-        [*shlex.split(args.app), *scenario.args],
-        columns,
-        rows,
-        terminal.environment(scenario),
-        keep_screens=True,
+        [*shlex.split(args.app), *scenario.args], columns, rows, environment, keep_screens=True
     )
     pty.start()
     try:
@@ -244,7 +246,8 @@ def main() -> None:
             add_frame(anatomy, frames[index], frames[index - 1].screen, truecolor)
     finally:
         pty.close()
-    print(f"{scenario.name} {scenario.title} at {args.size}, {args.seconds:g} s")
+    driver = "Textual's own driver" if args.textuals_driver else "the app's screen-diffing driver"
+    print(f"{scenario.name} {scenario.title} at {args.size}, {args.seconds:g} s, {driver}")
     print(report(anatomy))
 
 
