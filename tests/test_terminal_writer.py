@@ -3,11 +3,17 @@ same screens as with Textual's own driver, from far fewer bytes."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import pyte
 import pytest
+from textual import events
+from textual.app import App
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
+from textual.geometry import Size
 
 from tuiplay.ui.screen_diff import ScreenDiff
 from tuiplay.ui.terminal_writer import DeltaSgrDriver, ScreenDiffDriver
@@ -26,10 +32,60 @@ TEXTUALS_DRIVER = {"TEXTUAL_DRIVER": "textual.drivers.linux_driver:LinuxDriver"}
 
 
 def test_the_driver_is_a_linux_driver_and_keeps_the_name_the_app_imports() -> None:
-    from textual.drivers.linux_driver import LinuxDriver
-
     assert issubclass(ScreenDiffDriver, LinuxDriver)
     assert DeltaSgrDriver is ScreenDiffDriver
+
+
+@pytest.fixture
+async def driver_writing_to(monkeypatch):
+    """A ScreenDiffDriver of a 40x12 terminal whose output lands in the returned list
+    (no terminal, no writer thread, no signal handlers installed)."""
+    written: list[str] = []
+    monkeypatch.setattr(signal, "signal", lambda *_: None)
+    monkeypatch.setattr(LinuxDriver, "write", lambda self, data: written.append(data))
+    monkeypatch.setattr(LinuxDriver, "_get_terminal_size", lambda self: (40, 12))
+    monkeypatch.setattr(Driver, "send_message", lambda self, message: None)
+    return ScreenDiffDriver(App(), size=(40, 12)), written
+
+
+FRAME = "\x1b[0m\x1b[?2026h\x1b[1;1H\x1b[38;2;1;2;3mhello\x1b[0m\x1b[1;1H\x1b[?2026l"
+
+
+async def test_the_driver_sends_a_frame_the_terminal_already_shows_as_nothing(
+    driver_writing_to,
+) -> None:
+    driver, written = driver_writing_to
+    driver.write(FRAME)
+    sent = len(written)
+
+    driver.write(FRAME)
+
+    assert sent == 1 and "hello" in written[0]
+    assert len(written) == sent
+
+
+async def test_after_a_resize_signal_the_driver_sends_the_next_frame_whole(
+    driver_writing_to,
+) -> None:
+    driver, written = driver_writing_to
+    driver.write(FRAME)
+
+    driver._get_terminal_size()  # what Textual's SIGWINCH handler calls
+    driver.write(FRAME)
+
+    assert len(written) == 2 and "hello" in written[1]
+
+
+async def test_after_an_in_band_resize_the_driver_sends_the_next_frame_whole(
+    driver_writing_to,
+) -> None:
+    driver, written = driver_writing_to
+    driver.write(FRAME)
+
+    driver.process_message(events.Resize(Size(40, 12), Size(40, 12)))
+    driver.write(FRAME)
+
+    assert len(written) == 2 and "hello" in written[1]
 
 
 def run_paused_app_until_it_quits(env: dict[str, str | None]) -> PtyTerminal:

@@ -34,21 +34,22 @@ class ScreenDiffDriver(LinuxDriver):
         size: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
-        self._screen_diff = ScreenDiff(*(size or self._get_terminal_size()))
+        self._screen_diff = ScreenDiff(*(size or super()._get_terminal_size()))
         # the app's thread and the input thread both write; the shadow screen is shared
         self._screen_diff_lock = threading.Lock()
         self.last_input = 0.0  # time.perf_counter() of the last key or click read
 
     def _get_terminal_size(self) -> tuple[int, int]:
-        """Textual asks at start and on every SIGWINCH (in a signal handler, so the new
-        size is only noted: the screen diff takes it at its next write)."""
+        """Textual asks at start and on every SIGWINCH, in a signal handler that may have
+        interrupted a write in this same thread: so no lock, the new size is only noted and
+        the screen diff takes it (and forgets the screen) at its next write."""
         size = super()._get_terminal_size()
-        if hasattr(self, "_screen_diff"):
-            self._screen_diff.resize(*size)
+        self._screen_diff.resize(*size)
         return size
 
     def process_message(self, message: Message) -> None:
-        """Runs in the input thread; in-band resizes arrive here as Resize events."""
+        """Runs in the input thread; in-band resizes (mode 2048) arrive here as Resize
+        events."""
         if isinstance(message, events.Resize):
             self._screen_diff.resize(message.size.width, message.size.height)
         super().process_message(message)
