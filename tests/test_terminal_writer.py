@@ -111,15 +111,13 @@ def test_the_app_draws_with_fewer_bytes_and_leaves_the_default_pen_behind() -> N
     assert diffed.screen.cursor.attrs == diffed.screen.default_char
 
 
-def test_replaying_the_training_app_through_the_screen_diff_shows_every_frame_the_same() -> None:
-    """Records what Textual's own driver writes while the spiral trains, then replays it
-    through a ScreenDiff into a second emulator and compares the screens after each frame."""
-    columns, rows = 120, 40
-    args = ["--preset", "video-spiral", "--hidden", "8,8"]
+def record_with_textuals_driver(args: list[str], keys: list[bytes]) -> PtyTerminal:
+    """The app at 120x40 with Textual's own driver, every frame's bytes and screen kept;
+    each key is pressed after a second."""
     terminal = PtyTerminal(
         [sys.executable, "-m", "tuiplay", *args],
-        columns,
-        rows,
+        120,
+        40,
         {**ENV, **TEXTUALS_DRIVER},
         keep_screens=True,
     )
@@ -127,14 +125,22 @@ def test_replaying_the_training_app_through_the_screen_diff_shows_every_frame_th
     try:
         shown = terminal.pump_until(lambda: readout.shows_first_complete_frame(terminal.text()), 30)
         assert shown is not None, "no first frame:\n" + terminal.text()
-        terminal.pump(3.0)
+        for key in keys:
+            terminal.pump(1.0)
+            terminal.send(key)
+        terminal.pump(1.0)
     finally:
         terminal.close(quit_keys=b"\x11")
+    return terminal
+
+
+def assert_replay_shows_every_frame_the_same(terminal: PtyTerminal) -> None:
+    """Replays the recorded bytes through a ScreenDiff into a second emulator and compares
+    the screens after each frame; the replay must also cost far fewer bytes."""
     frames = terminal.recording.frames
     assert len(frames) > 10
-
-    diff = ScreenDiff(columns, rows)
-    replayed = pyte.Screen(columns, rows)
+    diff = ScreenDiff(terminal.columns, terminal.rows)
+    replayed = pyte.Screen(terminal.columns, terminal.rows)
     stream = pyte.ByteStream(replayed)
     sent = 0
     for number, frame in enumerate(frames):
@@ -142,7 +148,24 @@ def test_replaying_the_training_app_through_the_screen_diff_shows_every_frame_th
         changes = diff.feed(frame.data.decode()).encode()
         sent += len(changes)
         stream.feed(PYTE_UNKNOWN.sub(b"", changes))
-        screen = tuple(tuple(replayed.buffer[y][x] for x in range(columns)) for y in range(rows))
+        screen = tuple(
+            tuple(replayed.buffer[y][x] for x in range(terminal.columns))
+            for y in range(terminal.rows)
+        )
 
         assert screen == frame.screen, f"frame {number} of {len(frames)}"
     assert sent < 0.5 * sum(frame.size for frame in frames)
+
+
+def test_replaying_the_training_spiral_through_the_screen_diff_shows_every_frame_the_same():
+    terminal = record_with_textuals_driver(["--preset", "video-spiral", "--hidden", "8,8"], [])
+
+    assert_replay_shows_every_frame_the_same(terminal)
+
+
+def test_replaying_the_help_screen_and_command_palette_shows_every_frame_the_same():
+    escape, ctrl_p = b"\x1b", b"\x10"
+    keys = [b"?", escape, ctrl_p, b"s", b"p", escape, b"l", b"L"]
+    terminal = record_with_textuals_driver(["--preset", "video-spiral"], keys)
+
+    assert_replay_shows_every_frame_the_same(terminal)
