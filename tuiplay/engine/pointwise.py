@@ -33,6 +33,7 @@ class PointwisePlan:
         self.network = network
         self.targets = targets.tolist()
         self.hidden_layers = len(network.layer_sizes) - 2
+        self.share_pull = True  # L1: try one pull per chunk (see _PointUpdate)
         if self.hidden_layers:
             self._build_hidden(inputs_with_ones)
         else:
@@ -105,7 +106,12 @@ class PointwisePlan:
         network = self.network
         count = len(self.targets)
         update = _PointUpdate(
-            network, regularization, learning_rate * regularization_rate, on_death, count
+            network,
+            regularization,
+            learning_rate * regularization_rate,
+            on_death,
+            count,
+            self.share_pull,
         )
         hidden = self.hidden_layers > 0
         output_params = network.layer_params[-1][0]
@@ -121,7 +127,8 @@ class PointwisePlan:
         start = 0
         while start < count:
             chunk = points[start : start + update.chunk]
-            for step, ((first_layer, last, first_grads), target) in zip(update.steps, chunk):
+            steps = update.start_chunk()
+            for step, ((first_layer, last, first_grads), target) in zip(steps, chunk):
                 if hidden:
                     first_layer()
                     for call in forward:
@@ -141,8 +148,9 @@ class PointwisePlan:
                     multiply(last, delta, output_grads)
                 for call in step:
                     call()
-            crossing = update.first_crossing(len(chunk))
-            start += len(chunk) if crossing is None else crossing + 1
+            redo = update.first_point_to_redo(len(chunk))
+            start += len(chunk) if redo is None else redo
+        self.share_pull = update.signs_held()
 
 
 class _PointUpdate:
@@ -150,36 +158,63 @@ class _PointUpdate:
 
     With L1, a weight that the pull carries across zero dies. Looking for one after every
     point costs three numpy calls, so the points run in chunks instead: each point of a
-    chunk writes its step and its pull into a row of its own, and one check per chunk finds
+    chunk writes its step (and pull) into a row of its own, and one check per chunk finds
     the first point where a weight crossed. The parameters are then put back as that point
     left them (recomputed from its rows by the same subtraction, so bit for bit), the
     crossed links die, and training resumes at the next point: the work done after the
     crossing is thrown away and redone. Links die rarely, and each only once.
+
+    The pull, lr * rate * sign(w), also costs a call per point, yet it only changes when a
+    weight changes sign. So a chunk starts with one pull for all its points, and the check
+    also looks for a point after which a weight's sign differs from the chunk's start:
+    the points after it used a wrong pull and are redone. Early in training weights often
+    change sign, so after the first such redo the epoch computes the pull at every point.
     """
 
     def __init__(
-        self, network: Network, regularization: str, pull: float, on_death: Call, points: int
+        self,
+        network: Network,
+        regularization: str,
+        pull: float,
+        on_death: Call,
+        points: int,
+        share_pull: bool,
     ):
         self.network = network
         self.on_death = on_death
-        size = network.params.size
+        params = network.params
+        size = params.size
         self.alive = (~network.dead_flat).astype(np.float64)
         self.pull_scale = self.alive * network.is_weight * pull
-        self.masking = bool(network.dead_flat.any())
         self.checks_crossings = regularization == "L1"
+        self.chunk = max(1, min(32, 2**16 // size)) if self.checks_crossings else points
         if self.checks_crossings:
-            self.chunk = max(1, min(32, 2**16 // size))
             rows = (self.chunk, size)
             self.stepped, self.pull = np.empty(rows), np.empty(rows)
             self.new, self.product = np.empty(rows), np.empty(rows)
             self.negative = np.empty(rows, dtype=bool)
-            exact_zero = (network.params[self.pull_scale != 0] == 0).any()
+            exact_zero = bool((params[self.pull_scale != 0] == 0).any())
             self.steps = [self._l1_calls(row, exact_zero) for row in range(self.chunk)]
+            # The shared pull copies the sign of each weight at the chunk's start, also of
+            # zeros, which copysign does but sign(0) = 0 does not: no shared pull when an
+            # exact zero is pulled. For a bias or a dead link the pull is 0 with the sign of
+            # the parameter; that sign matters only for a parameter of -0.0, which only an
+            # edit can make: none then either.
+            can_share = not exact_zero and not (np.signbit(params) & (params == 0)).any()
+            self.shared_pull = share_pull and can_share
+            self.not_pulled = self.pull_scale == 0
+            self.start_signs = np.signbit(params) | self.not_pulled if can_share else None
+            if self.shared_pull:
+                self.shared_pull_steps = [self._shared_pull_calls(row) for row in range(self.chunk)]
+                self.same_sign = np.empty(rows, dtype=bool)
+                self.sign_check = np.empty(rows)
         else:
-            self.chunk = points
             self.steps = [self._plain_calls(regularization)] * points
-        if self.masking:
+            self.shared_pull = False
+            self.start_signs = None
+        if network.dead_flat.any():
             self._mask_dead_links()
+        self.masking = bool(network.dead_flat.any())
 
     def _plain_calls(self, regularization: str) -> list[Call]:
         params, grads = self.network.params, self.network.grads
@@ -209,24 +244,72 @@ class _PointUpdate:
             partial(np.subtract, stepped, pull, params),
         ]
 
-    def first_crossing(self, points: int) -> int | None:
-        """The chunk's first point (index) where L1 killed links, which are now dead."""
+    def _shared_pull_calls(self, row: int) -> list[Call]:
+        params, grads = self.network.params, self.network.grads
+        stepped = self.stepped[row]
+        return [
+            partial(np.subtract, params, grads, stepped),
+            partial(np.subtract, stepped, self.pull[0], params),
+        ]
+
+    def start_chunk(self) -> list[list[Call]]:
+        """The update calls of each point of the next chunk."""
+        if not self.shared_pull:
+            return self.steps
+        np.copysign(self.pull_scale, self.network.params, self.pull[0])
+        return self.shared_pull_steps
+
+    def first_point_to_redo(self, points: int) -> int | None:
+        """After a chunk: None if it stands, else the number of its points that do."""
         if not self.checks_crossings:
             return None
         stepped, new, product = self.stepped[:points], self.new[:points], self.product[:points]
-        np.subtract(stepped, self.pull[:points], new)  # the parameters after each point
+        pull = self.pull[0] if self.shared_pull else self.pull[:points]
+        np.subtract(stepped, pull, new)  # the parameters after each point
         np.multiply(stepped, new, product)
-        flags = np.signbit(product, self.negative[:points]).tobytes()
+        crossing = self._first_crossing(points)
+        changed_sign = self._first_sign_change(points - 1) if self.shared_pull else None
+        if crossing is not None and (changed_sign is None or crossing <= changed_sign):
+            self._kill(crossing, product[crossing] < 0)
+            return crossing + 1
+        if changed_sign is not None:
+            self.network.params[:] = new[changed_sign]
+            self.shared_pull = False  # weights are changing sign: a pull per point
+            self.start_signs = None
+            return changed_sign + 1
+        return None
+
+    def signs_held(self) -> bool:
+        """After the epoch: whether no pulled weight was seen to change sign in it."""
+        if self.start_signs is None:
+            return self.shared_pull or not self.checks_crossings
+        params = self.network.params
+        return bool(np.array_equal(np.signbit(params) | self.not_pulled, self.start_signs))
+
+    def _first_crossing(self, points: int) -> int | None:
+        flags = np.signbit(self.product[:points], self.negative[:points]).tobytes()
         size = self.network.params.size
         found = flags.find(1)
         while found >= 0:
             point = found // size
-            crossed = product[point] < 0  # signbit also flags -0.0, so confirm
-            if crossed.any():
-                self._kill(point, crossed)
+            if (self.product[point] < 0).any():  # signbit also flags -0.0, so confirm
                 return point
             found = flags.find(1, (point + 1) * size)
         return None
+
+    def _first_sign_change(self, points: int) -> int | None:
+        """The first point after which a pulled weight's sign differs from the shared pull's.
+
+        new * pull > 0 says the signs agree; a zero, an underflow or NaN is reported too,
+        which at worst redoes work that was right.
+        """
+        if points <= 0:
+            return None
+        check, same = self.sign_check[:points], self.same_sign[:points]
+        np.multiply(self.new[:points], self.pull[0], check)
+        np.greater(check, 0.0, same)
+        found = np.logical_or(same, self.not_pulled, same).tobytes().find(0)
+        return None if found < 0 else found // self.network.params.size
 
     def _kill(self, point: int, crossed: np.ndarray) -> None:
         network = self.network
@@ -235,6 +318,7 @@ class _PointUpdate:
         network.dead_flat |= crossed
         self.alive[crossed] = 0.0
         self.pull_scale[crossed] = 0.0
+        self.not_pulled[crossed] = True
         if not self.masking:
             self._mask_dead_links()
             self.masking = True
@@ -244,5 +328,8 @@ class _PointUpdate:
         """Dead links take no gradient step: their gradients are zeroed first."""
         grads = self.network.grads
         mask = partial(np.multiply, grads, self.alive, grads)
-        for step in self.steps[:1] if not self.checks_crossings else self.steps:
+        lists = self.steps if self.checks_crossings else self.steps[:1]  # plain: one list
+        if self.shared_pull:
+            lists = lists + self.shared_pull_steps
+        for step in lists:
             step.insert(0, mask)
