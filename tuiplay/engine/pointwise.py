@@ -25,15 +25,26 @@ import numpy as np
 from tuiplay.engine.activations import Call, activation_calls, slope_calls
 from tuiplay.engine.network import Network
 
+CHUNK_POINTS = 32  # with L1: points between two checks for crossings (see _PointUpdate)
+CHUNK_VALUES = 2**16  # and at most this many parameters times points in a chunk
+
 
 class PointwisePlan:
     """Runs epochs at batch size 1 on one network and training set."""
 
-    def __init__(self, network: Network, inputs_with_ones: np.ndarray, targets: np.ndarray):
+    def __init__(
+        self,
+        network: Network,
+        inputs_with_ones: np.ndarray,
+        targets: np.ndarray,
+        chunk_points: int = CHUNK_POINTS,
+        share_pull: bool = True,
+    ):
         self.network = network
         self.targets = targets.tolist()
         self.hidden_layers = len(network.layer_sizes) - 2
-        self.share_pull = True  # L1: try one pull per chunk (see _PointUpdate)
+        self.chunk_points = max(1, min(chunk_points, CHUNK_VALUES // network.params.size))
+        self.may_share_pull = self.share_pull = share_pull  # L1: one pull per chunk
         if self.hidden_layers:
             self._build_hidden(inputs_with_ones)
         else:
@@ -110,7 +121,7 @@ class PointwisePlan:
             regularization,
             learning_rate * regularization_rate,
             on_death,
-            count,
+            self.chunk_points if regularization == "L1" else count,
             self.share_pull,
         )
         hidden = self.hidden_layers > 0
@@ -150,7 +161,7 @@ class PointwisePlan:
                     call()
             redo = update.first_point_to_redo(len(chunk))
             start += len(chunk) if redo is None else redo
-        self.share_pull = update.signs_held()
+        self.share_pull = self.may_share_pull and update.signs_held()
 
 
 class _PointUpdate:
@@ -177,7 +188,7 @@ class _PointUpdate:
         regularization: str,
         pull: float,
         on_death: Call,
-        points: int,
+        chunk: int,
         share_pull: bool,
     ):
         self.network = network
@@ -187,7 +198,7 @@ class _PointUpdate:
         self.alive = (~network.dead_flat).astype(np.float64)
         self.pull_scale = self.alive * network.is_weight * pull
         self.checks_crossings = regularization == "L1"
-        self.chunk = max(1, min(32, 2**16 // size)) if self.checks_crossings else points
+        self.chunk = chunk
         if self.checks_crossings:
             rows = (self.chunk, size)
             self.stepped, self.pull = np.empty(rows), np.empty(rows)
@@ -209,7 +220,7 @@ class _PointUpdate:
                 self.same_sign = np.empty(rows, dtype=bool)
                 self.sign_check = np.empty(rows)
         else:
-            self.steps = [self._plain_calls(regularization)] * points
+            self.steps = [self._plain_calls(regularization)] * chunk
             self.shared_pull = False
             self.start_signs = None
         if network.dead_flat.any():
