@@ -157,13 +157,17 @@ def assert_replay_shows_every_frame_the_same(terminal: PtyTerminal) -> None:
     assert sent < 0.5 * sum(frame.size for frame in frames)
 
 
-def test_replaying_the_training_spiral_through_the_screen_diff_shows_every_frame_the_same():
-    terminal = record_with_textuals_driver(["--preset", "video-spiral", "--hidden", "8,8"], [])
+@pytest.mark.parametrize("colors", ["truecolor", "256", "16"])
+def test_replaying_the_training_spiral_through_the_screen_diff_shows_every_frame_the_same(
+    colors: str,
+) -> None:
+    args = ["--preset", "video-spiral", "--hidden", "8,8", "--colors", colors]
+    terminal = record_with_textuals_driver(args, [])
 
     assert_replay_shows_every_frame_the_same(terminal)
 
 
-def test_replaying_the_help_screen_and_command_palette_shows_every_frame_the_same():
+def test_replaying_the_help_screen_and_command_palette_shows_every_frame_the_same() -> None:
     escape, ctrl_p = b"\x1b", b"\x10"
     keys = [b"?", escape, ctrl_p, b"s", b"p", escape, b"l", b"L"]
     terminal = record_with_textuals_driver(["--preset", "video-spiral"], keys)

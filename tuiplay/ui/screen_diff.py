@@ -272,24 +272,20 @@ class ScreenDiff:
             self._pens.append(pen)
         return pen_id
 
-    def _after(self, parameters: str) -> int:
-        """The id of the pen the stream asks for after an SGR with these parameters."""
-        key = (self._wanted, parameters)
+    def _after(self, pen: int, parameters: str) -> int:
+        """The id of the pen after an SGR with these parameters (UNKNOWN: not modelled)."""
+        key = (pen, parameters)
         after = self._after_sgr.get(key)
         if after is None:
-            pen = apply_sgr(
-                None if self._wanted == UNKNOWN else self._pens[self._wanted], parameters
-            )
-            after = UNKNOWN if pen is None else self._intern(pen)
+            new_pen = apply_sgr(None if pen == UNKNOWN else self._pens[pen], parameters)
+            after = UNKNOWN if new_pen is None else self._intern(new_pen)
             if len(self._after_sgr) > MAX_CACHED:
                 self._after_sgr.clear()
             self._after_sgr[key] = after
         return after
 
     def _take_sgr(self, parameters: str, out: list[str]) -> None:
-        after = self._after_sgr.get((self._wanted, parameters))
-        if after is None:
-            after = self._after(parameters)
+        after = self._after(self._wanted, parameters)
         if after == UNKNOWN:  # not modelled: sent as is, on top of the pen asked for so far
             self._flush_span(out)
             self._sync_pen(out)
@@ -404,10 +400,7 @@ class ScreenDiff:
         their pens are modelled and their text is drawable."""
         texts, pens, wanted = [], [], self._wanted
         for style, text in segments:
-            pen = self._after_sgr.get((wanted, style))
-            if pen is None:
-                self._wanted = wanted
-                pen = self._after(style)
+            pen = self._after(wanted, style)
             if pen == UNKNOWN:
                 break
             texts.append(text)
