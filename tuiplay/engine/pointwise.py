@@ -274,21 +274,49 @@ class _PointUpdate:
         """After a chunk: None if it stands, else the number of its points that do."""
         if not self.checks_crossings:
             return None
+        if self.shared_pull:
+            return self._check_shared_pull_chunk(points)
         stepped, new, product = self.stepped[:points], self.new[:points], self.product[:points]
-        pull = self.pull[0] if self.shared_pull else self.pull[:points]
-        np.subtract(stepped, pull, new)  # the parameters after each point
+        np.subtract(stepped, self.pull[:points], new)  # the parameters after each point
         np.multiply(stepped, new, product)
-        crossing = self._first_crossing(points)
-        changed_sign = self._first_sign_change(points - 1) if self.shared_pull else None
-        if crossing is not None and (changed_sign is None or crossing <= changed_sign):
-            self._kill(crossing, product[crossing] < 0)
-            return crossing + 1
-        if changed_sign is not None:
-            self.network.params[:] = new[changed_sign]
-            self.shared_pull = False  # weights are changing sign: a pull per point
-            self.start_signs = None
-            return changed_sign + 1
+        flags = np.signbit(product, self.negative[:points]).tobytes()
+        size = self.network.params.size
+        found = flags.find(1)
+        while found >= 0:
+            point = found // size
+            crossed = product[point] < 0  # signbit also flags -0.0, so confirm
+            if crossed.any():
+                self._kill(point, crossed)
+                return point + 1
+            found = flags.find(1, (point + 1) * size)
         return None
+
+    def _check_shared_pull_chunk(self, points: int) -> int | None:
+        """Finds the first point after which a pulled weight's sign differs from the pull's.
+
+        A crossing is such a change too, so one check finds both: new * pull > 0 says the
+        signs agree (a zero, an underflow or NaN is reported as well, which at worst redoes
+        work that was right). Links are pulled across zero only where the signs change.
+        """
+        pull, new = self.pull[0], self.new[:points]
+        np.subtract(self.stepped[:points], pull, new)  # the parameters after each point
+        check, same = self.sign_check[:points], self.same_sign[:points]
+        np.multiply(new, pull, check)
+        np.greater(check, 0.0, same)
+        found = np.logical_or(same, self.not_pulled, same).tobytes().find(0)
+        if found < 0:
+            return None
+        point = found // self.network.params.size
+        crossed = self.stepped[point] * new[point] < 0
+        if crossed.any():
+            self._kill(point, crossed)
+            return point + 1
+        if point == points - 1:
+            return None  # the next chunk takes its pull from these signs
+        self.network.params[:] = new[point]
+        self.shared_pull = False  # weights are changing sign: a pull per point
+        self.start_signs = None
+        return point + 1
 
     def signs_held(self) -> bool:
         """After the epoch: whether no pulled weight was seen to change sign in it."""
@@ -296,31 +324,6 @@ class _PointUpdate:
             return self.shared_pull or not self.checks_crossings
         params = self.network.params
         return bool(np.array_equal(np.signbit(params) | self.not_pulled, self.start_signs))
-
-    def _first_crossing(self, points: int) -> int | None:
-        flags = np.signbit(self.product[:points], self.negative[:points]).tobytes()
-        size = self.network.params.size
-        found = flags.find(1)
-        while found >= 0:
-            point = found // size
-            if (self.product[point] < 0).any():  # signbit also flags -0.0, so confirm
-                return point
-            found = flags.find(1, (point + 1) * size)
-        return None
-
-    def _first_sign_change(self, points: int) -> int | None:
-        """The first point after which a pulled weight's sign differs from the shared pull's.
-
-        new * pull > 0 says the signs agree; a zero, an underflow or NaN is reported too,
-        which at worst redoes work that was right.
-        """
-        if points <= 0:
-            return None
-        check, same = self.sign_check[:points], self.same_sign[:points]
-        np.multiply(self.new[:points], self.pull[0], check)
-        np.greater(check, 0.0, same)
-        found = np.logical_or(same, self.not_pulled, same).tobytes().find(0)
-        return None if found < 0 else found // self.network.params.size
 
     def _kill(self, point: int, crossed: np.ndarray) -> None:
         network = self.network
