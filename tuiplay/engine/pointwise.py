@@ -45,13 +45,18 @@ class PointwisePlan:
         self.hidden_layers = len(network.layer_sizes) - 2
         self.chunk_points = max(1, min(chunk_points, CHUNK_VALUES // network.params.size))
         self.may_share_pull = self.share_pull = share_pull  # L1: one pull per chunk
+        # Per point: forward calls, the output node's input, the arrays the output's delta
+        # scales and where that product goes, backward calls, the target.
         if self.hidden_layers:
-            self._build_hidden(inputs_with_ones)
+            self.points = self._build_hidden(inputs_with_ones)
         else:
-            self.points = [(None, x, None) for x in inputs_with_ones]
+            output_grads = network.layer_grads[-1][0]
+            self.points = [
+                ([], x, x, output_grads, [], t) for x, t in zip(inputs_with_ones, self.targets)
+            ]
 
-    def _build_hidden(self, inputs_with_ones: np.ndarray) -> None:
-        """The calls of the layers around the hidden ones; the first layer's per point."""
+    def _build_hidden(self, inputs_with_ones: np.ndarray) -> list[tuple]:
+        """Each point's calls, for a network with hidden layers."""
         network = self.network
         sizes = network.layer_sizes[1:-1]
         last = sizes[-1]
@@ -69,29 +74,28 @@ class PointwisePlan:
         starts = np.cumsum([0] + [1 + n for n in reversed(sizes)])[::-1][1:].tolist()
         layer_with_ones = [with_ones[start : start + 1 + n] for start, n in zip(starts, sizes)]
         layer_slopes = [slopes[start + 1 : start + 1 + n] for start, n in zip(starts, sizes)]
-        self.output_scaled = network.params_and_room[total - 1 - last : total + 1 + last]
-        self.output_scaled_out = network.grads[total - 2 * (1 + last) : total]
+        output_scaled = network.params_and_room[total - 1 - last : total + 1 + last]
+        output_scaled_out = network.grads[total - 2 * (1 + last) : total]
         totals = [np.empty(n) for n in sizes]
-        output_grads = [np.empty(n) for n in sizes[:-1]] + [self.output_scaled_out[1 : 1 + last]]
+        output_grads = [np.empty(n) for n in sizes[:-1]] + [output_scaled_out[1 : 1 + last]]
         deltas = [np.empty(n) for n in sizes]  # d loss / d total input, times lr
 
-        self.forward: list[Call] = []
-        for layer, total_in in enumerate(totals):
-            if layer > 0:
-                params = network.layer_params[layer]
-                self.forward.append(partial(params.dot, layer_with_ones[layer - 1], total_in))
-            self.forward += activation_calls(
-                network.activation, total_in, layer_with_ones[layer][1:]
+        forward: list[Call] = activation_calls(
+            network.activation, totals[0], layer_with_ones[0][1:]
+        )
+        for layer in range(1, len(sizes)):
+            params = network.layer_params[layer]
+            forward.append(partial(params.dot, layer_with_ones[layer - 1], totals[layer]))
+            forward += activation_calls(
+                network.activation, totals[layer], layer_with_ones[layer][1:]
             )
 
-        self.backward: list[Call] = slope_calls(network.activation, with_ones, slopes)
+        backward: list[Call] = slope_calls(network.activation, with_ones, slopes)
         for layer in range(len(sizes) - 1, -1, -1):
             delta = deltas[layer]
-            self.backward.append(
-                partial(np.multiply, output_grads[layer], layer_slopes[layer], delta)
-            )
+            backward.append(partial(np.multiply, output_grads[layer], layer_slopes[layer], delta))
             if layer > 0:
-                self.backward += [
+                backward += [
                     partial(
                         delta[:, None].dot,
                         layer_with_ones[layer - 1][None, :],
@@ -102,13 +106,16 @@ class PointwisePlan:
 
         first_params, first_grads = network.layer_params[0], network.layer_grads[0]
         first_delta_column = deltas[0][:, None].dot
-        self.points = [
+        return [
             (
-                partial(first_params.dot, x, totals[0]),
+                [partial(first_params.dot, x, totals[0]), *forward],
                 layer_with_ones[-1],
-                partial(first_delta_column, x[None, :], first_grads),
+                output_scaled,
+                output_scaled_out,
+                [*backward, partial(first_delta_column, x[None, :], first_grads)],
+                target,
             )
-            for x in inputs_with_ones
+            for x, target in zip(inputs_with_ones, self.targets)
         ]
 
     def run_epoch(
@@ -124,39 +131,26 @@ class PointwisePlan:
             self.chunk_points if regularization == "L1" else count,
             self.share_pull,
         )
-        hidden = self.hidden_layers > 0
-        output_params = network.layer_params[-1][0]
-        output_grads = network.layer_grads[-1][0]
-        forward = self.forward if hidden else []
-        backward = self.backward if hidden else []
+        output_dot = network.layer_params[-1][0].dot
         classification = network.output_activation == "tanh"
-        output_dot, multiply, tanh = output_params.dot, np.multiply, math.tanh
-        points = list(zip(self.points, self.targets))
-        if hidden:
-            output_scaled, output_scaled_out = self.output_scaled, self.output_scaled_out
+        multiply, tanh, points = np.multiply, math.tanh, self.points
 
         start = 0
         while start < count:
             chunk = points[start : start + update.chunk]
             steps = update.start_chunk()
-            for step, ((first_layer, last, first_grads), target) in zip(steps, chunk):
-                if hidden:
-                    first_layer()
-                    for call in forward:
-                        call()
+            for step, (forward, last, scaled, scaled_out, backward, target) in zip(steps, chunk):
+                for call in forward:
+                    call()
                 total = float(output_dot(last))
                 if classification:
                     output = tanh(total)
                     delta = learning_rate * ((output - target) * (1 - output * output))
                 else:
                     delta = learning_rate * (total - target)
-                if hidden:
-                    multiply(output_scaled, delta, output_scaled_out)
-                    for call in backward:
-                        call()
-                    first_grads()
-                else:
-                    multiply(last, delta, output_grads)
+                multiply(scaled, delta, scaled_out)
+                for call in backward:
+                    call()
                 for call in step:
                     call()
             redo = update.first_point_to_redo(len(chunk))

@@ -98,7 +98,8 @@ class Session:
         self.diverged = False
         self.history = LossHistory()
         self._prepare_training()
-        self._measure()
+        with np.errstate(all="ignore"):
+            self._measure()
 
     def _prepare_training(self) -> None:
         features = self.config.features
@@ -111,8 +112,11 @@ class Session:
         self._grid_inputs: dict[int, np.ndarray] = {}
 
     def _measure(self) -> None:
-        """Losses of the current network; the history gets this epoch."""
-        self._evaluate_sets()
+        """Losses of the current network; the history gets this epoch.
+
+        Call under np.errstate(all="ignore"), as step_epochs does once for all its epochs.
+        """
+        self._compute_losses()
         self.history.record(self.epoch, self.train_loss, self.test_loss)
         self.diverged = self._is_diverged()
 
@@ -125,8 +129,11 @@ class Session:
 
     def _evaluate_sets(self) -> None:
         with np.errstate(all="ignore"):
-            self.train_loss = self._train_loss()
-            self.test_loss = self._test_loss()
+            self._compute_losses()
+
+    def _compute_losses(self) -> None:
+        self.train_loss = self._train_loss()
+        self.test_loss = self._test_loss()
         self._accuracies: tuple[float | None, float | None] | None = None
 
     def _accuracy_of(self, inputs: np.ndarray, labels: np.ndarray) -> float | None:
@@ -163,16 +170,17 @@ class Session:
         """Train up to `count` epochs; stops early if the network diverges. Returns epochs run."""
         config = self.config
         done = 0
-        while done < count and not self.diverged:
-            self._runner.run_epoch(
-                config.batch_size,
-                config.learning_rate,
-                config.regularization,
-                config.regularization_rate,
-            )
-            self.epoch += 1
-            done += 1
-            self._measure()
+        with np.errstate(all="ignore"):  # once for all the epochs
+            while done < count and not self.diverged:
+                self._runner.train_epoch(
+                    config.batch_size,
+                    config.learning_rate,
+                    config.regularization,
+                    config.regularization_rate,
+                )
+                self.epoch += 1
+                done += 1
+                self._measure()
         return done
 
     # -- the Playground's buttons and controls -------------------------------------------
