@@ -37,7 +37,7 @@ def install_timers(report: Path) -> None:
     import textual.widget
 
     from tuiplay.ui import app
-    from tuiplay.ui.terminal_writer import DeltaSgrDriver
+    from tuiplay.ui.terminal_writer import ScreenDiffDriver
 
     totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
     spans: list[tuple[str, float, float]] = []  # (label, start, end) in time.monotonic()
@@ -74,7 +74,7 @@ def install_timers(report: Path) -> None:
     timed(app.TuiplayApp, "_draw", "app: draw (widgets' show)")
     timed(textual.screen.Screen, "_compositor_refresh", "textual: compositor refresh")
     timed(textual.widget.Widget, "render_lines")
-    timed(DeltaSgrDriver, "write", "driver: write (SGR filter)")
+    timed(ScreenDiffDriver, "write", "driver: write (screen diff)")
     timed(textual.screen.Screen, "_on_timer_update", "textual: screen update")
     actions: list[float] = []  # time.monotonic() when each setting action started
     original_setting = app.TuiplayApp.action_setting

@@ -132,11 +132,11 @@ def test_the_driver_stamps_a_key_the_moment_it_reads_it(monkeypatch):
     from textual import events
     from textual.driver import Driver
 
-    from tuiplay.ui.terminal_writer import DeltaSgrDriver
+    from tuiplay.ui.terminal_writer import ScreenDiffDriver
 
     posted = []
     monkeypatch.setattr(Driver, "send_message", lambda self, message: posted.append(message))
-    driver = DeltaSgrDriver.__new__(DeltaSgrDriver)  # no terminal: only the stamping is tested
+    driver = ScreenDiffDriver.__new__(ScreenDiffDriver)  # no terminal: only the stamping is tested
     driver.last_input = 0.0
     before = time.perf_counter()
     driver.send_message(events.Key("l", "l"))

@@ -934,9 +934,9 @@ def run_in_terminal(app: App) -> None:
     if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
         # Only what changed is sent: far fewer bytes over SSH. Imported here because Textual's
         # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another.
-        from tuiplay.ui.terminal_writer import DeltaSgrDriver
+        from tuiplay.ui.terminal_writer import ScreenDiffDriver
 
-        app.driver_class = DeltaSgrDriver
+        app.driver_class = ScreenDiffDriver
     # The input thread needs the interpreter to read a key while training holds it; by
     # default it would wait up to 5 ms for its turn.
     sys.setswitchinterval(INPUT_SWITCH_INTERVAL)

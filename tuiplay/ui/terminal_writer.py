@@ -67,6 +67,3 @@ class ScreenDiffDriver(LinuxDriver):
             changes = self._screen_diff.feed(data)
             if changes:
                 super().write(changes)
-
-
-DeltaSgrDriver = ScreenDiffDriver  # the name tuiplay.ui.app and the benchmarks import
