@@ -115,3 +115,17 @@ async def test_pausing_refreshes_the_live_figures_but_not_the_summary():
         assert covered[-2]
         await pilot.pause()
         assert bar.render_line(0).text.rstrip().endswith("epoch 001,234  ‖ paused")
+
+
+async def test_until_the_rate_is_known_its_place_is_kept_blank():
+    app = StatusApp()
+    async with app.run_test(size=(120, 5)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.show(Status(epoch=3, state="playing", epochs_per_second=None, summary=SUMMARY))
+        await pilot.pause()
+        unknown = bar.render_line(0).text
+        bar.show(playing(3, 100.0))
+        await pilot.pause()
+        known = bar.render_line(0).text
+        assert "epochs/s" not in unknown and "100 epochs/s" in known
+        assert unknown.index("epoch 000,003") == known.index("epoch 000,003")  # nothing moved

@@ -110,8 +110,8 @@ class StatusBar(LinePanel):
             parts.append(("▶ playing", "bold $success"))
             # a fixed width, so a changing rate moves nothing else on the line
             rate = status.epochs_per_second
-            figure = " " * RATE_WIDTH if rate is None else f"{rate:>{RATE_WIDTH},.0f}"
-            parts.append((f"  {figure} epochs/s", "$text-muted"))
+            text = f"  {rate or 0:>{RATE_WIDTH},.0f} epochs/s"
+            parts.append((text if rate is not None else " " * len(text), "$text-muted"))
         elif status.state == "diverged":
             parts.append((f"✖ {DIVERGED_HINT}", "bold $error"))
         else:
