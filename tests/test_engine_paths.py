@@ -7,6 +7,7 @@ point give. The per-epoch losses come from forward plans that keep their points 
 
 import numpy as np
 import pytest
+from reference_nn import ReferenceNetwork
 
 from tuiplay.engine.config import Config
 from tuiplay.engine.features import FEATURES
@@ -132,3 +133,28 @@ def test_loss_functions_give_mean_loss_bit_for_bit():
         assert loss() == network.mean_loss(inputs, targets)
     empty = network.loss_function(session._train_inputs[:0], session.train_labels[:0])
     assert np.isnan(empty())
+
+
+@pytest.mark.parametrize("hidden", [(1,), (1, 1), (2, 1, 3)])
+def test_batch_one_with_single_neuron_layers_matches_the_nn_ts_port(hidden):
+    # The output layer's product with delta borrows the end of the last hidden layer's
+    # gradient as scratch: smallest when that layer has one neuron.
+    config = Config(
+        seed="0.9", batch_size=1, network_shape=hidden, activation="tanh", perc_train_data=20
+    )
+    session = Session(config)
+    network = session.network
+    reference = ReferenceNetwork(
+        [w.tolist() for w in network.weights],
+        [b.tolist() for b in network.biases],
+        config.activation,
+        config.output_activation,
+    )
+    inputs, targets = session._train_inputs.tolist(), session.train_labels.tolist()
+    for _ in range(3):
+        session.step_epochs(1)
+        reference.train_epoch(inputs, targets, 1, config.learning_rate, "none", 0.0)
+    for ours, theirs in zip(network.weights, reference.weights(), strict=True):
+        np.testing.assert_allclose(ours, np.array(theirs), rtol=1e-9, atol=1e-12)
+    for ours, theirs in zip(network.biases, reference.biases(), strict=True):
+        np.testing.assert_allclose(ours, np.array(theirs), rtol=1e-9, atol=1e-12)

@@ -12,7 +12,14 @@ Exact rewrites that save calls:
 - a layer's gradient is one `dot` of a column and a row;
 - the outputs of all hidden layers share one buffer (each layer as [1, outputs], the 1
   being the next layer's bias input), so one or two calls give every layer's slope f'
-  (activations.slope_calls) before the backward pass walks the layers.
+  (activations.slope_calls) before the backward pass walks the layers;
+- that buffer sits right after the output layer's parameters, so one multiply by the
+  output's delta gives both the output layer's gradient and the last hidden layer's
+  incoming gradient (see _build_hidden);
+- with L1, links that die are looked for once per chunk of points, and the pull is shared
+  by a chunk while no weight changes sign; a chunk where either happened is rewound to the
+  first such point and the rest redone (_PointUpdate).
+Every rewrite gives the same numbers bit for bit: tests/test_engine_paths.py compares.
 """
 
 from __future__ import annotations
