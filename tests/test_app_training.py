@@ -174,3 +174,20 @@ async def test_while_training_the_clock_collects_garbage_every_period(new_app, m
         paused_at = len(collections)
         await pilot.pause(0.5)
         assert len(collections) == paused_at  # a paused app does no work at all
+
+
+async def test_while_training_each_frame_draws_at_most_one_panel_group_in_turn(new_app):
+    from tuiplay.ui.app import PANEL_GROUPS, PANELS_PERIOD
+
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE):
+        step = PANELS_PERIOD / len(PANEL_GROUPS)
+        app._last_panels = 100.0
+        assert app._panels_due(100.0 + step / 2) == ()  # too soon for the next group
+        drawn = []
+        for turn in range(1, 5):
+            now = 100.0 + turn * step
+            drawn += app._panels_due(now)
+            app._last_panels = now
+        assert len(drawn) == 4 and set(drawn) == set(PANEL_GROUPS)
+        assert drawn[0] != drawn[1] and drawn[:2] == drawn[2:]  # every group each period

@@ -90,6 +90,9 @@ RATE_WINDOW = 1.0  # seconds of history behind the epochs-per-second figure
 DEFAULT_SESSION_FILE = "tuiplay-session.json"
 WARNING_SECONDS = 10  # how long a start-up warning stays on screen
 PANELS_PERIOD = 0.25  # while training, all but the boundary and status redraw this often
+# Drawn in turn while training, each group one column of the screen, so that a frame's
+# dirty box stays narrow: the network and the neuron under it; the losses under the boundary.
+PANEL_GROUPS = ("network", "losses")
 COLLECTION_PERIOD = 1.0  # seconds between the clock's garbage collections while training
 
 QUICK_KEYS = """\
@@ -292,6 +295,7 @@ class TuiplayApp(App[None]):
         self._playing = not paused
         self._last_frame = 0.0
         self._last_panels = 0.0
+        self._panel_turn = 0  # index in PANEL_GROUPS of the group the clock drew last
         self._last_collection = 0.0  # time.perf_counter() of the clock's last full collection
         self._last_input = 0.0  # time.perf_counter() of the last key or click seen
         self._mounted = False  # App.is_mounted is a method about widgets, not the app
@@ -430,10 +434,18 @@ class TuiplayApp(App[None]):
             else:
                 now = time.perf_counter()
                 if now - self._last_frame >= 1 / self.fps:
-                    self._draw(panels=now - self._last_panels >= PANELS_PERIOD)
+                    self._draw(panels=self._panels_due(now))
                 elif now - self._last_collection >= COLLECTION_PERIOD:
                     self._collect_garbage(now)
             await asyncio.sleep(0)
+
+    def _panels_due(self, now: float) -> tuple[str, ...]:
+        """The next panel group in turn if its time has come, so that each group is drawn
+        every PANELS_PERIOD; else none."""
+        if now - self._last_panels < PANELS_PERIOD / len(PANEL_GROUPS):
+            return ()
+        self._panel_turn = (self._panel_turn + 1) % len(PANEL_GROUPS)
+        return (PANEL_GROUPS[self._panel_turn],)
 
     def _collect_garbage(self, now: float) -> None:
         """Every frame leaves thousands of objects in reference cycles (Textual's strips
@@ -481,11 +493,12 @@ class TuiplayApp(App[None]):
 
     # Drawing: one grid pass per frame feeds everything
 
-    def _draw(self, *, panels: bool = True) -> None:
-        """Draw the boundary and status; with `panels`, the network, neuron and losses too.
+    def _draw(self, *, panels: Sequence[str] = PANEL_GROUPS) -> None:
+        """Draw the boundary and status, and the `panels` groups (PANEL_GROUPS) named.
 
-        While training, the clock asks for the panels only every PANELS_PERIOD: they are
-        most of a frame's cost (dozens of thumbnails, numbers, a chart) and of its bytes.
+        While training, the clock asks for one panel group at a time, each every
+        PANELS_PERIOD: the panels are most of a frame's cost (dozens of thumbnails, numbers,
+        a chart), and a key pressed during a frame waits for it, so no frame draws them all.
         """
         if self.has_class("-too-small") or not self._network.is_attached:
             return
@@ -497,14 +510,21 @@ class TuiplayApp(App[None]):
             self._grid_size = size
             self._feature_grids = np.stack([session.feature_grid(f, size) for f in FEATURES])
         grids = session.node_outputs_on_grid(size)
-        exact = panels or not self.playing  # small shade changes wait between panel frames
+        exact = bool(panels) or not self.playing  # small shade changes wait for panel frames
         boundary.show(self._selected_grid(grids), session, self._caption(), exact=exact)
         if panels:
             self._last_panels = now
-            self._draw_panels(grids)
+            self._draw_panels(grids, panels)
         self._show_status()
 
-    def _draw_panels(self, grids: list[np.ndarray]) -> None:
+    def _draw_panels(self, grids: list[np.ndarray], groups: Sequence[str]) -> None:
+        if "network" in groups:
+            self._draw_network(grids)
+            self._inspector.show(self._node_report())
+        if "losses" in groups:
+            self._draw_losses()
+
+    def _draw_network(self, grids: list[np.ndarray]) -> None:
         session = self.session
         self._network.show(
             NetworkPicture(
@@ -517,7 +537,10 @@ class TuiplayApp(App[None]):
                 cursor=self.cursor,
             )
         )
-        self._inspector.show(self._node_report())
+
+    def _draw_losses(self) -> None:
+        """The losses and their chart, and the controls (which change only on a key)."""
+        session = self.session
         history = session.history
         self._losses.show(
             LossReport(
