@@ -220,6 +220,9 @@ class _PointUpdate:
                 self.shared_pull_steps = [self._shared_pull_calls(row) for row in range(self.chunk)]
                 self.same_sign = np.empty(rows, dtype=bool)
                 self.sign_check = np.empty(rows)
+                # The check runs on whole chunks: full rows are faster than broadcasting.
+                self.pull_rows = np.empty(rows)
+                self.agreeing = np.where(self.not_pulled, -np.inf, 0.0) + np.zeros(rows)
         else:
             self.steps = [self._plain_calls(regularization)] * chunk
             self.shared_pull = False
@@ -269,6 +272,7 @@ class _PointUpdate:
         if not self.shared_pull:
             return self.steps
         np.copysign(self.pull_scale, self.network.params, self.pull[0])
+        self.pull_rows[:] = self.pull[0]
         return self.shared_pull_steps
 
     def first_point_to_redo(self, points: int) -> int | None:
@@ -299,12 +303,12 @@ class _PointUpdate:
         signs agree (a zero, an underflow or NaN is reported as well, which at worst redoes
         work that was right). Links are pulled across zero only where the signs change.
         """
-        pull, new = self.pull[0], self.new[:points]
+        pull, new = self.pull_rows[:points], self.new[:points]
         np.subtract(self.stepped[:points], pull, new)  # the parameters after each point
         check, same = self.sign_check[:points], self.same_sign[:points]
         np.multiply(new, pull, check)
-        np.greater(check, 0.0, same)
-        found = np.logical_or(same, self.not_pulled, same).tobytes().find(0)
+        # Above 0 where the signs agree; above -inf for what is not pulled (NaN is not).
+        found = np.greater(check, self.agreeing[:points], same).tobytes().find(0)
         if found < 0:
             return None
         point = found // self.network.params.size
@@ -334,6 +338,8 @@ class _PointUpdate:
         self.alive[crossed] = 0.0
         self.pull_scale[crossed] = 0.0
         self.not_pulled[crossed] = True
+        if self.shared_pull:
+            self.agreeing[:, crossed] = -np.inf
         if not self.masking:
             self._mask_dead_links()
             self.masking = True
