@@ -20,6 +20,7 @@ import functools
 import gc
 import json
 import math
+import shlex
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from pathlib import Path
 INSIDE = "--inside"
 SPAN_WORTH_NOTING = 0.005  # seconds: longer calls are listed under the slow keys they delay
 SLOW_KEY = 0.05  # seconds: presses slower than this are explained
+STALL_WORTH_NOTING = 0.002  # seconds between two turns of the event loop
 
 
 def install_timers(report: Path) -> None:
@@ -85,11 +87,37 @@ def install_timers(report: Path) -> None:
         return original_setting(self, *args, **kwargs)
 
     app.TuiplayApp.action_setting = action_setting
+    stalls = watch_event_loop(app.TuiplayApp)
     atexit.register(
         lambda: report.write_text(
-            json.dumps({"totals": totals, "actions": actions, "spans": spans})
+            json.dumps({"totals": totals, "actions": actions, "spans": spans, "stalls": stalls})
         )
     )
+
+
+def watch_event_loop(app_class: type) -> list[tuple[float, float]]:
+    """Inside the app's process: from mount on, a callback that runs once per turn of the
+    event loop records every gap between turns over 2 ms, i.e. each time one step of work
+    kept a key that had arrived from being handled."""
+    import asyncio
+
+    stalls: list[tuple[float, float]] = []  # (when the turn came, how long it took)
+    original_mount = app_class.on_mount
+
+    def turn(loop: asyncio.AbstractEventLoop, last: float) -> None:
+        now = time.monotonic()
+        if now - last > STALL_WORTH_NOTING:
+            stalls.append((now, now - last))
+        loop.call_soon(turn, loop, now)
+
+    @functools.wraps(original_mount)
+    def on_mount(self, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        loop.call_soon(turn, loop, time.monotonic())
+        return original_mount(self, *args, **kwargs)
+
+    app_class.on_mount = on_mount
+    return stalls
 
 
 def run_inside(report: str, app_args: list[str]) -> None:
@@ -99,9 +127,12 @@ def run_inside(report: str, app_args: list[str]) -> None:
     sys.exit(main(app_args))
 
 
-def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[tuple], list[list]]:
-    """Runs the scenario, then presses l/L as the benchmark does; returns the timers'
-    totals and, per press, (key written, action started, screen showed it)."""
+def measure(
+    scenario_name: str, size: str, seconds: float, extra_args: list[str]
+) -> tuple[dict, list[tuple], list[list], list[float]]:
+    """Runs the scenario (with `extra_args` added), then presses l/L as the benchmark does;
+    returns the timers' totals, per press (key written, action started, screen showed it),
+    the long calls, and how late each wake-up of the event loop was."""
     import terminal
     import terminal_readout as readout
     from terminal_pty import PtyTerminal
@@ -109,14 +140,16 @@ def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[t
     scenario = next(s for s in terminal.SCENARIOS if s.name == scenario_name)
     columns, rows = (int(n) for n in size.split("x"))
     report = Path(tempfile.mkdtemp()) / "frame_costs.json"
-    argv = [sys.executable, __file__, INSIDE, str(report), *scenario.args]
+    argv = [sys.executable, __file__, INSIDE, str(report), *scenario.args, *extra_args]
     pty = PtyTerminal(argv, columns, rows, terminal.environment(scenario))
     pty.start()
     try:
         pty.pump_until(lambda: readout.shows_first_complete_frame(pty.text()), 30)
         terminal.start_training(pty)
+        training_from = time.monotonic()
         pty.pump(seconds)
         presses = terminal.key_presses(pty, terminal.FULL)
+        training_until = time.monotonic()
     finally:
         pty.close(timeout=20)
     inside = json.loads(report.read_text())
@@ -125,7 +158,8 @@ def measure(scenario_name: str, size: str, seconds: float) -> tuple[dict, list[t
         (sent, next((a for a in actions if a >= sent), math.inf), sent + latency)
         for sent, latency in presses
     ]
-    return inside["totals"], timeline, inside["spans"]
+    stalls = [stall for stall in inside["stalls"] if training_from <= stall[0] <= training_until]
+    return inside["totals"], timeline, inside["spans"], stalls
 
 
 def main() -> None:
@@ -136,8 +170,13 @@ def main() -> None:
     parser.add_argument("--scenario", default="A", choices=["A", "B", "D256", "D16"])
     parser.add_argument("--size", default="120x40", choices=["120x40", "80x24"])
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--app-args", default="", help="more app flags, e.g. '--hidden 8,8,8,8,8,8' (they win)"
+    )
     args = parser.parse_args()
-    totals, presses, spans = measure(args.scenario, args.size, args.seconds)
+    totals, presses, spans, stalls = measure(
+        args.scenario, args.size, args.seconds, shlex.split(args.app_args)
+    )
     frames = totals.get("textual: compositor refresh", [1])[0] or 1
     print(f"scenario {args.scenario} at {args.size}: {frames} compositor refreshes in the run")
     print(f"{'what':52}  {'calls':>6}  {'ms/call':>8}  {'ms/refresh':>10}")
@@ -160,6 +199,24 @@ def main() -> None:
         )
 
     explain_slow_keys(presses, spans)
+    explain_stalls(stalls, spans)
+
+
+def explain_stalls(stalls: list[list[float]], spans: list[list]) -> None:
+    """The longest times the event loop read no key while training, and the long calls in
+    them (a stall with no call in it: the process was not running, or many short calls)."""
+    print(
+        f"\nevent loop while training and pressing keys: {sum(late > 0.05 for _, late in stalls)}"
+        " stalls over 50 ms; the longest, with the calls over 5 ms in them:"
+    )
+    for woke, late in sorted(stalls, key=lambda stall: -stall[1])[:6]:
+        start = woke - late
+        during = [
+            f"{label} {1000 * (max(begin, start) - start):+.0f}..{1000 * (end - start):+.0f}"
+            for label, begin, end in spans
+            if end > start and begin < woke
+        ]
+        print(f"  {1000 * late:4.0f} ms: " + ("; ".join(during) or "no long call"))
 
 
 def explain_slow_keys(presses: list[tuple], spans: list[list]) -> None:
