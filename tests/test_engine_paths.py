@@ -69,6 +69,13 @@ def _one_link(weight: float) -> Network:
     return network
 
 
+def _l1_update(network: Network, on_death=lambda: None) -> _PointUpdate:
+    """The batch-size-1 L1 update with a pull of 0.01 and chunks of 8 points."""
+    update = _PointUpdate(network, "L1", 0.01, on_death, 8)
+    update.start_epoch(share_pull=True)
+    return update
+
+
 def _run_points(update: _PointUpdate, gradients: list[float]) -> int | None:
     """Drive a chunk by hand: each point's weight gradient, then the chunk's check."""
     network = update.network
@@ -82,7 +89,7 @@ def _run_points(update: _PointUpdate, gradients: list[float]) -> int | None:
 def test_a_crossing_mid_chunk_rewinds_to_the_point_where_the_link_died():
     network = _one_link(0.035)
     deaths = []
-    update = _PointUpdate(network, "L1", 0.01, lambda: deaths.append(1), 8, True)
+    update = _l1_update(network, lambda: deaths.append(1))
     # The pull of 0.01 a point takes 0.035 to 0.005 after three points; the fourth crosses.
     redo = _run_points(update, [0.0] * 8)
     assert redo == 4  # points 0..3 stand, the rest is redone
@@ -93,7 +100,7 @@ def test_a_crossing_mid_chunk_rewinds_to_the_point_where_the_link_died():
 
 def test_a_sign_change_mid_chunk_redoes_the_points_after_it_with_a_pull_per_point():
     network = _one_link(0.5)
-    update = _PointUpdate(network, "L1", 0.01, lambda: None, 8, True)
+    update = _l1_update(network)
     redo = _run_points(update, [0.0, 0.0, 1.0, 0.0, 0.0])  # the third point flips the weight
     assert redo == 3
     assert network.weights[0][0, 0] == pytest.approx(0.5 - 3 * 0.01 - 1.0)
@@ -103,21 +110,21 @@ def test_a_sign_change_mid_chunk_redoes_the_points_after_it_with_a_pull_per_poin
 
 def test_a_chunk_without_crossing_or_sign_change_stands():
     network = _one_link(0.5)
-    update = _PointUpdate(network, "L1", 0.01, lambda: None, 8, True)
+    update = _l1_update(network)
     assert _run_points(update, [0.01] * 8) is None
     assert network.weights[0][0, 0] == pytest.approx(0.5 - 8 * 0.02)
     assert update.shared_pull and update.signs_held()
 
 
 def test_an_exactly_zero_weight_gets_a_pull_per_point():
-    update = _PointUpdate(_one_link(0.0), "L1", 0.01, lambda: None, 8, True)
+    update = _l1_update(_one_link(0.0))
     assert not update.shared_pull  # sign(0) = 0 pulls it by 0, a shared copysign would not
 
 
 def test_a_negative_zero_parameter_gets_a_pull_per_point():
     network = _one_link(0.2)
     network.biases[0][0] = -0.0  # only an edit makes one
-    update = _PointUpdate(network, "L1", 0.01, lambda: None, 8, True)
+    update = _l1_update(network)
     assert not update.shared_pull
 
 
@@ -158,3 +165,21 @@ def test_batch_one_with_single_neuron_layers_matches_the_nn_ts_port(hidden):
         np.testing.assert_allclose(ours, np.array(theirs), rtol=1e-9, atol=1e-12)
     for ours, theirs in zip(network.biases, reference.biases(), strict=True):
         np.testing.assert_allclose(ours, np.array(theirs), rtol=1e-9, atol=1e-12)
+
+
+def test_an_update_kept_across_epochs_follows_a_new_learning_rate():
+    # PointwisePlan keeps its update rule between epochs; a fresh plan each epoch is the
+    # plain version of the same thing.
+    config = Config(seed="0.8", activation="relu", regularization="L1", batch_size=1)
+    kept_session, fresh_session = Session(config), Session(config)
+    runner = EpochRunner(
+        kept_session.network, kept_session._train_inputs, kept_session.train_labels
+    )
+    kept = PointwisePlan(kept_session.network, runner.inputs_with_ones, runner.targets)
+    for rate in [0.03, 0.03, 0.1, 0.1, 0.01]:
+        kept.run_epoch(rate, "L1", 0.3, lambda: None)
+        fresh = PointwisePlan(fresh_session.network, runner.inputs_with_ones, runner.targets)
+        fresh.run_epoch(rate, "L1", 0.3, lambda: None)
+    assert np.array_equal(kept_session.network.params, fresh_session.network.params)
+    assert np.array_equal(kept_session.network.dead_flat, fresh_session.network.dead_flat)
+    assert kept_session.network.dead_flat.any(), "the case must kill links"

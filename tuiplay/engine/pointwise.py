@@ -52,6 +52,7 @@ class PointwisePlan:
         self.hidden_layers = len(network.layer_sizes) - 2
         self.chunk_points = max(1, min(chunk_points, CHUNK_VALUES // network.params.size))
         self.may_share_pull = self.share_pull = share_pull  # L1: one pull per chunk
+        self._update: _PointUpdate | None = None
         # Per point: forward calls, the output node's input, the arrays the output's delta
         # scales and where that product goes, backward calls, the target.
         if self.hidden_layers:
@@ -130,14 +131,12 @@ class PointwisePlan:
     ) -> None:
         network = self.network
         count = len(self.targets)
-        update = _PointUpdate(
-            network,
-            regularization,
-            learning_rate * regularization_rate,
-            on_death,
-            self.chunk_points if regularization == "L1" else count,
-            self.share_pull,
-        )
+        setting = (regularization, learning_rate * regularization_rate, on_death)
+        update = self._update
+        if update is None or update.setting != setting:  # building one costs ~1% of an epoch
+            chunk = self.chunk_points if regularization == "L1" else count
+            update = self._update = _PointUpdate(network, *setting, chunk)
+        update.start_epoch(self.share_pull)
         output_dot = network.layer_params[-1][0].dot
         classification = network.output_activation == "tanh"
         multiply, tanh, points = np.multiply, math.tanh, self.points
@@ -184,52 +183,67 @@ class _PointUpdate:
     """
 
     def __init__(
-        self,
-        network: Network,
-        regularization: str,
-        pull: float,
-        on_death: Call,
-        chunk: int,
-        share_pull: bool,
+        self, network: Network, regularization: str, pull: float, on_death: Call, chunk: int
     ):
         self.network = network
+        self.setting = (regularization, pull, on_death)
         self.on_death = on_death
-        params = network.params
-        size = params.size
-        self.alive = (~network.dead_flat).astype(np.float64)
-        self.pull_scale = self.alive * network.is_weight * pull
+        self.pull_value = pull
+        size = network.params.size
+        self.alive, self.pull_scale = np.empty(size), np.empty(size)
         self.checks_crossings = regularization == "L1"
         self.chunk = chunk
+        self.masking = False
+        self.shared_pull = False
+        self.start_signs: np.ndarray | None = None
         if self.checks_crossings:
-            rows = (self.chunk, size)
+            rows = (chunk, size)
             self.stepped, self.pull = np.empty(rows), np.empty(rows)
             self.new, self.product = np.empty(rows), np.empty(rows)
             self.negative = np.empty(rows, dtype=bool)
-            exact_zero = bool((params[self.pull_scale != 0] == 0).any())
-            self.steps = [self._l1_calls(row, exact_zero) for row in range(self.chunk)]
-            # The shared pull copies the sign of each weight at the chunk's start, also of
-            # zeros, which copysign does but sign(0) = 0 does not: no shared pull when an
-            # exact zero is pulled. For a bias or a dead link the pull is 0 with the sign of
-            # the parameter; that sign matters only for a parameter of -0.0, which only an
-            # edit can make: none then either.
-            can_share = not exact_zero and not (np.signbit(params) & (params == 0)).any()
-            self.shared_pull = share_pull and can_share
-            self.not_pulled = self.pull_scale == 0
-            self.start_signs = np.signbit(params) | self.not_pulled if can_share else None
-            if self.shared_pull:
-                self.shared_pull_steps = [self._shared_pull_calls(row) for row in range(self.chunk)]
-                self.same_sign = np.empty(rows, dtype=bool)
-                self.sign_check = np.empty(rows)
-                # The check runs on whole chunks: full rows are faster than broadcasting.
-                self.pull_rows = np.empty(rows)
-                self.agreeing = np.where(self.not_pulled, -np.inf, 0.0) + np.zeros(rows)
+            self.per_point_pull_steps: dict[bool, list[list[Call]]] = {}
+            self.shared_pull_steps = [self._shared_pull_calls(row) for row in range(chunk)]
+            self.same_sign = np.empty(rows, dtype=bool)
+            self.sign_check = np.empty(rows)
+            # The check runs on whole chunks: full rows are faster than broadcasting.
+            self.pull_rows = np.empty(rows)
+            self.agreeing = np.empty(rows)
         else:
             self.steps = [self._plain_calls(regularization)] * chunk
-            self.shared_pull = False
-            self.start_signs = None
-        if network.dead_flat.any():
+
+    def start_epoch(self, share_pull: bool) -> None:
+        """Takes in the network's dead links and weights as the epoch finds them."""
+        network = self.network
+        params = network.params
+        np.logical_not(network.dead_flat, out=self.alive, casting="unsafe")
+        np.multiply(self.alive * network.is_weight, self.pull_value, self.pull_scale)
+        if network.dead_flat.any() and not self.masking:
             self._mask_dead_links()
-        self.masking = bool(network.dead_flat.any())
+        if not self.checks_crossings:
+            return
+        exact_zero = bool((params[self.pull_scale != 0] == 0).any())
+        self.steps = self._per_point_pull_steps(exact_zero)
+        # The shared pull copies the sign of each weight at the chunk's start, also of
+        # zeros, which copysign does but sign(0) = 0 does not: no shared pull when an
+        # exact zero is pulled. For a bias or a dead link the pull is 0 with the sign of
+        # the parameter; that sign matters only for a parameter of -0.0, which only an
+        # edit can make: none then either.
+        can_share = not exact_zero and not (np.signbit(params) & (params == 0)).any()
+        self.shared_pull = share_pull and can_share
+        self.not_pulled = self.pull_scale == 0
+        self.start_signs = np.signbit(params) | self.not_pulled if can_share else None
+        if self.shared_pull:
+            self.agreeing[:] = np.where(self.not_pulled, -np.inf, 0.0)
+
+    def _per_point_pull_steps(self, exact_zero: bool) -> list[list[Call]]:
+        steps = self.per_point_pull_steps.get(exact_zero)
+        if steps is None:
+            steps = [self._l1_calls(row, exact_zero) for row in range(self.chunk)]
+            if self.masking:
+                for step in steps:
+                    step.insert(0, self._mask)
+            self.per_point_pull_steps[exact_zero] = steps
+        return steps
 
     def _plain_calls(self, regularization: str) -> list[Call]:
         params, grads = self.network.params, self.network.grads
@@ -342,15 +356,18 @@ class _PointUpdate:
             self.agreeing[:, crossed] = -np.inf
         if not self.masking:
             self._mask_dead_links()
-            self.masking = True
         self.on_death()
 
     def _mask_dead_links(self) -> None:
         """Dead links take no gradient step: their gradients are zeroed first."""
         grads = self.network.grads
-        mask = partial(np.multiply, grads, self.alive, grads)
-        lists = self.steps if self.checks_crossings else self.steps[:1]  # plain: one list
-        if self.shared_pull:
-            lists = lists + self.shared_pull_steps
+        self._mask = partial(np.multiply, grads, self.alive, grads)
+        if self.checks_crossings:
+            lists = [*self.shared_pull_steps]
+            for steps in self.per_point_pull_steps.values():
+                lists += steps
+        else:
+            lists = self.steps[:1]  # the plain rules share one list
         for step in lists:
-            step.insert(0, mask)
+            step.insert(0, self._mask)
+        self.masking = True
