@@ -27,7 +27,7 @@ class ParameterUpdate:
     """nn.ts updateWeights on the flat arrays: gradient step, regularization, dead links.
 
     `rule(...)` returns the update for one setting as a function with every factor bound,
-    so the batch-size-1 loop pays only for the numpy calls themselves.
+    so an epoch's blocks pay only for the numpy calls themselves.
     """
 
     def __init__(self, network: Network) -> None:
@@ -237,6 +237,8 @@ class _BlockPlan:
             self.forward.append(partial(with_ones[-1].dot, params[-1].T, totals[-1]))
         self.forward += activation_calls(network.output_activation, totals[-1][:, 0], output)
 
+        # The output's error (output - target) is written into its delta buffer, which the
+        # first backward step then scales by the output's slope in place.
         self.output, self.output_error = output, deltas[-1]
         if network.activation == network.output_activation:
             self.backward: list[Call] = slope_calls(network.activation, outputs, slopes)
