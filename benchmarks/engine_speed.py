@@ -39,12 +39,7 @@ def largest_loss_difference(config: Config) -> float:
     """Relative difference between the engine's and the reference's losses over a few epochs."""
     session = Session(config)
     network = session.network
-    reference = ReferenceNetwork(
-        [w.tolist() for w in network.weights],
-        [b.tolist() for b in network.biases],
-        config.activation,
-        config.output_activation,
-    )
+    reference = ReferenceNetwork.copy_of(network)
     inputs, targets = session._train_inputs.tolist(), session.train_labels.tolist()
     worst = 0.0
     for _ in range(CHECK_EPOCHS):

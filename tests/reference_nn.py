@@ -41,6 +41,16 @@ class Node:
 class ReferenceNetwork:
     """Built from weights[l][i][j] and biases[l][i] (the conformance files' layout)."""
 
+    @classmethod
+    def copy_of(cls, network) -> ReferenceNetwork:
+        """A reference with the weights, biases and activations of a tuiplay Network."""
+        return cls(
+            [w.tolist() for w in network.weights],
+            [b.tolist() for b in network.biases],
+            network.activation,
+            network.output_activation,
+        )
+
     def __init__(self, weights, biases, activation: str, output_activation: str) -> None:
         num_inputs = len(weights[0][0]) if weights else 0
         self.layers: list[list[Node]] = [[Node("linear", 0.0) for _ in range(num_inputs)]]

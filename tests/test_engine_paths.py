@@ -151,12 +151,7 @@ def test_batch_one_with_single_neuron_layers_matches_the_nn_ts_port(hidden):
     )
     session = Session(config)
     network = session.network
-    reference = ReferenceNetwork(
-        [w.tolist() for w in network.weights],
-        [b.tolist() for b in network.biases],
-        config.activation,
-        config.output_activation,
-    )
+    reference = ReferenceNetwork.copy_of(network)
     inputs, targets = session._train_inputs.tolist(), session.train_labels.tolist()
     for _ in range(3):
         session.step_epochs(1)

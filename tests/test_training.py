@@ -11,12 +11,7 @@ from tuiplay.engine.training import EpochRunner, ParameterUpdate
 
 
 def _reference_of(network: Network) -> ReferenceNetwork:
-    return ReferenceNetwork(
-        [w.tolist() for w in network.weights],
-        [b.tolist() for b in network.biases],
-        network.activation,
-        network.output_activation,
-    )
+    return ReferenceNetwork.copy_of(network)
 
 
 def _assert_same(network: Network, reference: ReferenceNetwork) -> None:
