@@ -129,3 +129,15 @@ async def test_until_the_rate_is_known_its_place_is_kept_blank():
         known = bar.render_line(0).text
         assert "epochs/s" not in unknown and "100 epochs/s" in known
         assert unknown.index("epoch 000,003") == known.index("epoch 000,003")  # nothing moved
+
+
+async def test_the_bytes_sent_per_second_follow_the_rate_when_the_driver_counts_them():
+    app = StatusApp()
+    async with app.run_test(size=(120, 5)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.show(Status(3, "playing", 100.0, bytes_per_second=29_349.0, summary=SUMMARY))
+        await pilot.pause()
+        assert bar.render_line(0).text.rstrip().endswith("100 epochs/s   29.3 KB/s")
+        bar.show(Status(3, "playing", None, bytes_per_second=None, summary=SUMMARY))
+        await pilot.pause()
+        assert "KB/s" not in bar.render_line(0).text

@@ -90,6 +90,16 @@ def test_app_starts_in_the_alternate_screen_and_draws_status_and_heatmap(start_a
     assert readout.shows_paused(terminal.text())
 
 
+def test_a_playing_app_shows_the_bytes_per_second_it_sends(start_app) -> None:
+    terminal = start_app("--seed", "0.5")
+    wait_for_first_frame(terminal)
+
+    shown = terminal.pump_until(lambda: " KB/s" in terminal.line(0), STARTUP_CEILING)
+
+    assert shown is not None, terminal.line(0)
+    assert "epochs/s" in terminal.line(0)
+
+
 def test_paused_app_writes_nothing_for_a_second_after_it_settles(start_app) -> None:
     terminal = start_app("--paused")
     wait_for_first_frame(terminal)

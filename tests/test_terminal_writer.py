@@ -63,6 +63,14 @@ async def test_the_driver_sends_a_frame_the_terminal_already_shows_as_nothing(
     assert len(written) == sent
 
 
+async def test_the_driver_counts_the_bytes_it_sends_in_utf_8(driver_writing_to) -> None:
+    driver, written = driver_writing_to
+    driver.write(FRAME.replace("hello", "héllo▀"))
+    driver.write(FRAME.replace("hello", "héllo▀"))  # unchanged: nothing sent, nothing counted
+
+    assert driver.bytes_written == sum(len(data.encode()) for data in written) > 0
+
+
 async def test_after_a_resize_signal_the_driver_sends_the_next_frame_whole(
     driver_writing_to,
 ) -> None:

@@ -302,7 +302,8 @@ class TuiplayApp(App[None]):
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
-        self._rate_samples: deque[tuple[float, int]] = deque()
+        # (time.perf_counter(), epoch, bytes written to the terminal) over the last RATE_WINDOW
+        self._rate_samples: deque[tuple[float, int, int]] = deque()
         self._warnings = tuple(warnings)  # the command line's, hidden behind the screen
         self._session_path = session_path  # the last file saved or loaded: w and f offer it
 
@@ -480,16 +481,19 @@ class TuiplayApp(App[None]):
                 return
             chunk = max(1, int(min(remaining, CHUNK) / per_epoch))  # whole epochs that fit
 
-    def _epochs_per_second(self) -> float | None:
+    def _rates(self) -> tuple[float | None, float | None]:
+        """Epochs and bytes to the terminal per second over the last RATE_WINDOW; None while
+        too little is known, and bytes/s None with a driver that does not count them."""
         now = time.perf_counter()
+        written = getattr(self._driver, "bytes_written", None)
         samples = self._rate_samples
-        samples.append((now, self.session.epoch))
+        samples.append((now, self.session.epoch, written or 0))
         while samples and now - samples[0][0] > RATE_WINDOW:
             samples.popleft()
         if len(samples) < 2 or samples[-1][0] - samples[0][0] < 0.2:
-            return None
-        (t0, e0), (t1, e1) = samples[0], samples[-1]
-        return (e1 - e0) / (t1 - t0)
+            return None, None
+        (t0, e0, b0), (t1, e1, b1) = samples[0], samples[-1]
+        return (e1 - e0) / (t1 - t0), None if written is None else (b1 - b0) / (t1 - t0)
 
     # Drawing: one grid pass per frame feeds everything
 
@@ -566,11 +570,13 @@ class TuiplayApp(App[None]):
     def _show_status(self) -> None:
         session = self.session
         config = session.config
+        epochs_per_second, bytes_per_second = self._rates() if self.playing else (None, None)
         self._status.show(
             Status(
                 epoch=session.epoch,
                 state=self.state,
-                epochs_per_second=self._epochs_per_second() if self.playing else None,
+                epochs_per_second=epochs_per_second,
+                bytes_per_second=bytes_per_second,
                 summary=f"{config.active_dataset} · {config.problem} · seed {config.seed}",
             )
         )

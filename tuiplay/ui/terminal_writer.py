@@ -38,6 +38,7 @@ class ScreenDiffDriver(LinuxDriver):
         # the app's thread and the input thread both write; the shadow screen is shared
         self._screen_diff_lock = threading.Lock()
         self.last_input = 0.0  # time.perf_counter() of the last key or click read
+        self.bytes_written = 0  # to the terminal, since the start: the status shows the rate
 
     def _get_terminal_size(self) -> tuple[int, int]:
         """Textual asks at start and on every SIGWINCH, in a signal handler that may have
@@ -66,4 +67,5 @@ class ScreenDiffDriver(LinuxDriver):
         with self._screen_diff_lock:
             changes = self._screen_diff.feed(data)
             if changes:
+                self.bytes_written += len(changes.encode())
                 super().write(changes)

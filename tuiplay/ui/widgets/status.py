@@ -1,5 +1,6 @@
 """The top line: the dataset and seed on the left; on the right, above the boundary, the
-epoch counter, playing/paused/diverged and live epochs per second.
+epoch counter, playing/paused/diverged, live epochs per second and the bytes per second
+sent to the terminal (when the driver counts them).
 
 While training the right part changes a few digits many times a second. It sits on the
 right so that a frame's dirty cells (these digits and the boundary's) are all in the right
@@ -33,6 +34,7 @@ class Status:
     epoch: int = 0
     state: str = "paused"  # "playing", "paused" or "diverged"
     epochs_per_second: float | None = None
+    bytes_per_second: float | None = None  # sent to the terminal; None: not counted
     summary: str = ""  # dataset, problem and seed, on the left
 
 
@@ -111,6 +113,8 @@ class StatusBar(LinePanel):
             # a fixed width, so a changing rate moves nothing else on the line
             rate = status.epochs_per_second
             text = f"  {rate or 0:>{RATE_WIDTH},.0f} epochs/s"
+            if status.bytes_per_second is not None:
+                text += f"  {status.bytes_per_second / 1000:>5.1f} KB/s"
             parts.append((text if rate is not None else " " * len(text), "$text-muted"))
         elif status.state == "diverged":
             parts.append((f"✖ {DIVERGED_HINT}", "bold $error"))
