@@ -191,3 +191,24 @@ async def test_while_training_each_frame_draws_at_most_one_panel_group_in_turn(n
             app._last_panels = now
         assert len(drawn) == 4 and set(drawn) == set(PANEL_GROUPS)
         assert drawn[0] != drawn[1] and drawn[:2] == drawn[2:]  # every group each period
+
+
+async def test_a_long_epoch_is_trained_in_pieces_so_a_key_waits_for_one_piece_only(new_app):
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app._epoch_seconds = 1.0  # as a large network's epoch would measure
+        app._last_input = time.perf_counter()  # a key has just arrived
+        app._train(1.0)
+        assert app.session.epoch == 0 and app.session._part == 1  # one piece, then the key
+        await pilot.press("l")  # a change waits for the epoch's end, as in the Playground
+        assert app.session.epoch == 1 and app.session._part == 0
+        assert app.session.config.learning_rate == 0.1
+
+
+async def test_pieces_go_on_to_whole_epochs_and_learn_how_long_one_takes(new_app):
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE):
+        app._epoch_seconds = 1.0
+        app._train(1.0)  # the whole budget in pieces: the default page's epochs are short
+        assert app.session.epoch > 1
+        assert app._epoch_seconds < 0.02  # measured: back to whole epochs next time

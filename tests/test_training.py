@@ -167,7 +167,9 @@ def test_batch_one_loop_and_block_path_agree():
     for _ in range(3):
         a.step_epochs(1)
         b.network.accumulated = 0
-        runner._run_blocks(1, 0.03, "L1", 0.001)  # the general path, one point per block
+        runner._run_blocks(
+            runner._blocks(1), 1, 0.03, "L1", 0.001
+        )  # the general path, one point per block
     np.testing.assert_allclose(a.network.params, b.network.params, rtol=1e-12, atol=1e-15)
     assert np.array_equal(a.network.dead_flat, b.network.dead_flat)
 

@@ -127,23 +127,29 @@ class PointwisePlan:
         ]
 
     def run_epoch(
-        self, learning_rate: float, regularization: str, regularization_rate: float, on_death: Call
+        self,
+        learning_rate: float,
+        regularization: str,
+        regularization_rate: float,
+        on_death: Call,
+        start: int = 0,
+        stop: int | None = None,
     ) -> None:
+        """Train the points of the epoch from `start` up to `stop` (all by default)."""
         network = self.network
-        count = len(self.targets)
+        stop = len(self.targets) if stop is None else stop
         setting = (regularization, learning_rate * regularization_rate, on_death)
         update = self._update
         if update is None or update.setting != setting:  # building one costs ~1% of an epoch
-            chunk = self.chunk_points if regularization == "L1" else count
+            chunk = self.chunk_points if regularization == "L1" else len(self.targets)
             update = self._update = _PointUpdate(network, *setting, chunk)
         update.start_epoch(self.share_pull)
         output_dot = network.layer_params[-1][0].dot
         classification = network.output_activation == "tanh"
         multiply, tanh, points = np.multiply, math.tanh, self.points
 
-        start = 0
-        while start < count:
-            chunk = points[start : start + update.chunk]
+        while start < stop:
+            chunk = points[start : min(start + update.chunk, stop)]
             steps = update.start_chunk()
             for step, (forward, last, scaled, scaled_out, backward, target) in zip(steps, chunk):
                 for call in forward:

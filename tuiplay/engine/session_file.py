@@ -65,7 +65,9 @@ def _points(points: np.ndarray, labels: np.ndarray) -> list[list[float]]:
 
 
 def save(session: Session, path: str | os.PathLike) -> None:
-    """Write the session to `path` atomically. Raises SessionFileError."""
+    """Write the session to `path` atomically, at an epoch's end (an epoch begun in
+    pieces is finished first). Raises SessionFileError."""
+    session.finish_epoch()
     target = Path(path)
     if session.diverged:
         raise SessionFileError(

@@ -95,6 +95,8 @@ class Session:
     def _start_network(self, network: Network) -> None:
         self.network = network
         self.epoch = 0
+        self._part = 0  # pieces of the current epoch trained by train_part, 0: at a boundary
+        self._parts = 1  # the pieces the current epoch is cut in
         self.diverged = False
         self.history = LossHistory()
         self._prepare_training()
@@ -167,9 +169,13 @@ class Session:
 
     # -- training ---------------------------------------------------------------------
     def step_epochs(self, count: int) -> int:
-        """Train up to `count` epochs; stops early if the network diverges. Returns epochs run."""
-        config = self.config
+        """Train up to `count` epochs; stops early if the network diverges. Returns epochs run.
+        An epoch begun by train_part is finished first and counts as one."""
         done = 0
+        if self._part and count > 0:
+            self.finish_epoch()
+            done = 1
+        config = self.config
         with np.errstate(all="ignore"):  # once for all the epochs
             while done < count and not self.diverged:
                 self._runner.train_epoch(
@@ -183,6 +189,40 @@ class Session:
                 self._measure()
         return done
 
+    def train_part(self, parts: int) -> bool:
+        """Train the next piece of the current epoch cut in `parts` (the number the epoch
+        began with holds to its end); True when that piece ended the epoch.
+
+        For a caller that must answer keys during epochs that take long (large networks):
+        the pieces are cut between updates, so the numbers are those of step_epochs. Every
+        change to the session finishes the epoch first, since the Playground applies
+        changes between epochs.
+        """
+        if self._part == 0:
+            self._parts = max(parts, 1)
+        config = self.config
+        with np.errstate(all="ignore"):
+            self._runner.train_epoch(
+                config.batch_size,
+                config.learning_rate,
+                config.regularization,
+                config.regularization_rate,
+                part=self._part,
+                parts=self._parts,
+            )
+            self._part += 1
+            if self._part < self._parts:
+                return False
+            self._part = 0
+            self.epoch += 1
+            self._measure()
+        return True
+
+    def finish_epoch(self) -> None:
+        """Train the rest of an epoch begun by train_part, if any."""
+        while self._part:
+            self.train_part(self._parts)
+
     # -- the Playground's buttons and controls -------------------------------------------
     def reset(self) -> None:
         """New weights drawn from the continuing stream; epoch 0 and a new loss history."""
@@ -190,6 +230,7 @@ class Session:
 
     def regenerate(self) -> None:
         """New seed from the stream, new data; the network and its epoch count stay."""
+        self.finish_epoch()
         self.config = self.config.replace(seed=self._rng.new_seed())
         self._reseed_and_generate()
         self._prepare_training()
@@ -197,6 +238,7 @@ class Session:
 
     def apply(self, config: Config) -> Change:
         """Switch to `config`, rebuilding what the Playground rebuilds for that change."""
+        self.finish_epoch()
         old = self.config
         if config.seed is None:
             config = config.replace(seed=old.seed)
@@ -221,10 +263,12 @@ class Session:
 
     # -- editing, as clicking a weight in the Playground does -----------------------------
     def set_weight(self, layer: int, node: int, source: int, value: float) -> None:
+        self.finish_epoch()
         self.network.weights[layer][node, source] = value
         self._after_edit()
 
     def set_bias(self, layer: int, node: int, value: float) -> None:
+        self.finish_epoch()
         self.network.biases[layer][node] = value
         self._after_edit()
 

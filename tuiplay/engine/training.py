@@ -140,24 +140,45 @@ class EpochRunner:
         learning_rate: float,
         regularization: str,
         regularization_rate: float,
+        part: int = 0,
+        parts: int = 1,
     ) -> None:
         """`run_epoch` for a caller that has already silenced numpy's floating-point warnings
-        (np.errstate(all="ignore")): entering that costs as much as a dozen numpy calls."""
+        (np.errstate(all="ignore")): entering that costs as much as a dozen numpy calls.
+
+        With `parts` > 1 it trains only piece `part` (from 0) of the epoch cut in `parts`.
+        The cuts fall between updates (between points at batch size 1, between blocks
+        otherwise), so an epoch trained piece by piece runs the very same calls in the same
+        order and gives the same numbers as one trained whole.
+        """
         if batch_size == 1 and self.network.accumulated == 0:
             if self._pointwise is None:
                 self._pointwise = PointwisePlan(self.network, self.inputs_with_ones, self.targets)
+            count = len(self.targets)
             self._pointwise.run_epoch(
-                learning_rate, regularization, regularization_rate, self.update.links_died
+                learning_rate,
+                regularization,
+                regularization_rate,
+                self.update.links_died,
+                start=count * part // parts,
+                stop=count * (part + 1) // parts,
             )
         else:
-            self._run_blocks(batch_size, learning_rate, regularization, regularization_rate)
+            blocks = self._blocks(batch_size)
+            piece = blocks[len(blocks) * part // parts : len(blocks) * (part + 1) // parts]
+            self._run_blocks(piece, batch_size, learning_rate, regularization, regularization_rate)
 
     def _run_blocks(
-        self, batch_size: int, learning_rate: float, regularization: str, rate: float
+        self,
+        blocks: list[tuple[list[Call], int, bool]],
+        batch_size: int,
+        learning_rate: float,
+        regularization: str,
+        rate: float,
     ) -> None:
         network, update = self.network, self.update
         full_batch_update = update.rule(learning_rate, regularization, rate, batch_size)
-        for calls, count, updates in self._blocks(batch_size):
+        for calls, count, updates in blocks:
             if updates and not network.accumulated:  # the usual block: a batch, then its update
                 for call in calls:
                     call()

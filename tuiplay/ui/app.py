@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import math
 import os
 import sys
 import time
@@ -76,6 +77,8 @@ SLICE = 0.01
 # no slice sits between the hops.
 KEY_QUIET = 0.06
 CHUNK = 0.002  # seconds of epochs between looks for a waiting key
+LONG_EPOCH = 0.02  # seconds: a longer epoch is trained in pieces of about PIECE seconds
+PIECE = 0.005
 INPUT_SWITCH_INTERVAL = 0.001  # seconds: how long the input thread may wait for its turn
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
@@ -298,6 +301,8 @@ class TuiplayApp(App[None]):
         self._panel_turn = 0  # index in PANEL_GROUPS of the group the clock drew last
         self._last_collection = 0.0  # time.perf_counter() of the clock's last full collection
         self._last_input = 0.0  # time.perf_counter() of the last key or click seen
+        self._epoch_seconds = 0.0  # what the last epoch measured took to train
+        self._epoch_work = 0.0  # seconds spent so far on the epoch being trained in pieces
         self._mounted = False  # App.is_mounted is a method about widgets, not the app
         self.cursor = self._output_cursor()
         self._grid_size = 0
@@ -465,7 +470,11 @@ class TuiplayApp(App[None]):
 
     def _train(self, budget: float) -> None:
         """Train whole epochs until `budget` seconds are spent (at least one epoch) or a key
-        arrives, in chunks of at most CHUNK seconds so that a key waits at most that long."""
+        arrives, in chunks of at most CHUNK seconds so that a key waits at most that long.
+        Epochs longer than LONG_EPOCH (large networks) are trained in pieces instead."""
+        if self._epoch_seconds > LONG_EPOCH:
+            self._train_in_pieces(budget)
+            return
         start = time.perf_counter()
         chunk = 1
         trained = 0
@@ -475,11 +484,27 @@ class TuiplayApp(App[None]):
             if ran < chunk or self.session.diverged or self._input_waiting():
                 return
             elapsed = time.perf_counter() - start
-            per_epoch = elapsed / trained
+            per_epoch = self._epoch_seconds = elapsed / trained
             remaining = budget - elapsed
             if remaining < per_epoch:
                 return
             chunk = max(1, int(min(remaining, CHUNK) / per_epoch))  # whole epochs that fit
+
+    def _train_in_pieces(self, budget: float) -> None:
+        """Train pieces of about PIECE seconds until `budget` is spent or a key arrives: an
+        epoch of a large network would hold a key longer than the app may keep one waiting.
+        The pieces give the numbers of whole epochs (Session.train_part)."""
+        parts = math.ceil(self._epoch_seconds / PIECE)
+        start = time.perf_counter()
+        while True:
+            began = time.perf_counter()
+            ended_epoch = self.session.train_part(parts)
+            now = time.perf_counter()
+            self._epoch_work += now - began
+            if ended_epoch:
+                self._epoch_seconds, self._epoch_work = self._epoch_work, 0.0
+            if self.session.diverged or self._input_waiting() or now - start >= budget:
+                return
 
     def _rates(self) -> tuple[float | None, float | None]:
         """Epochs and bytes to the terminal per second over the last RATE_WINDOW; None while

@@ -52,6 +52,11 @@ class StepSession(Session):
     def step_epochs(self, count: int) -> int:
         return super().step_epochs(max(min(count, self.epoch_limit - self.epoch), 0))
 
+    def train_part(self, parts: int) -> bool:
+        if self.finished:
+            return True  # nothing more to train in this step
+        return super().train_part(parts)
+
     @property
     def finished(self) -> bool:
         """Trained to its limit, or stopped for good by divergence."""
