@@ -212,3 +212,12 @@ async def test_pieces_go_on_to_whole_epochs_and_learn_how_long_one_takes(new_app
         app._train(1.0)  # the whole budget in pieces: the default page's epochs are short
         assert app.session.epoch > 1
         assert app._epoch_seconds < 0.02  # measured: back to whole epochs next time
+
+
+async def test_pausing_in_the_middle_of_a_long_epoch_finishes_it(new_app):
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session.train_part(5)  # as the clock leaves a large network's epoch
+        app._playing = True  # playing, with no clock to finish the epoch behind the test
+        await pilot.press("space")
+        assert not app.playing and app.session._part == 0 and app.session.epoch == 1

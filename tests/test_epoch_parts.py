@@ -17,8 +17,8 @@ CONFIGS = [
     # 250 training points in batches of 3: a point is carried into the next epoch
     Config(seed="0.5", dataset="xor", batch_size=3, network_shape=(3,), regularization="L2",
            regularization_rate=0.01),
-    Config(seed="0.6", problem="regression", reg_dataset="reg-gauss", batch_size=7, network_shape=(5,),
-           activation="sigmoid", learning_rate=0.1),
+    Config(seed="0.6", problem="regression", reg_dataset="reg-gauss", batch_size=7,
+           network_shape=(5,), activation="sigmoid", learning_rate=0.1),
 ]  # fmt: skip
 
 

@@ -704,6 +704,9 @@ class TuiplayApp(App[None]):
             self.notify(DIVERGED_HINT, severity="warning")
             return
         self.playing = not self.playing
+        if not self.playing:
+            # A paused playground shows the network as an epoch left it, losses and all.
+            self.session.finish_epoch()
         self._rate_samples.clear()
         self._draw()
 
