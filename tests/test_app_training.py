@@ -221,3 +221,15 @@ async def test_pausing_in_the_middle_of_a_long_epoch_finishes_it(new_app):
         app._playing = True  # playing, with no clock to finish the epoch behind the test
         await pilot.press("space")
         assert not app.playing and app.session._part == 0 and app.session.epoch == 1
+
+
+async def test_the_clock_draws_no_frame_in_the_middle_of_an_epoch(new_app, monkeypatch):
+    app = new_app(paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app._epoch_seconds = 10.0  # 2,000 pieces an epoch: the clock stays mid-epoch
+        frames = []
+        monkeypatch.setattr(app, "_draw", lambda **_: frames.append(app.session.mid_epoch))
+        app.playing = True
+        await wait_for(pilot, lambda: app.session.epoch >= 1)
+        app.playing = False
+        assert frames and not any(frames)  # frames were drawn, all between epochs

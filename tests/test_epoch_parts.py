@@ -44,7 +44,9 @@ def test_an_epoch_in_pieces_gives_the_numbers_of_a_whole_epoch(config, parts):
 def test_the_epoch_counts_only_when_its_last_piece_is_trained():
     session = Session(CONFIGS[0])
     assert [session.train_part(3) for _ in range(4)] == [False, False, True, False]
-    assert session.epoch == 1
+    assert session.epoch == 1 and session.mid_epoch
+    session.finish_epoch()
+    assert session.epoch == 2 and not session.mid_epoch
 
 
 @pytest.mark.parametrize(

@@ -218,6 +218,11 @@ class Session:
             self._measure()
         return True
 
+    @property
+    def mid_epoch(self) -> bool:
+        """An epoch begun by train_part is not finished: the weights are between epochs'."""
+        return self._part > 0
+
     def finish_epoch(self) -> None:
         """Train the rest of an epoch begun by train_part, if any."""
         while self._part:

@@ -437,6 +437,8 @@ class TuiplayApp(App[None]):
                 self._draw()
             elif self._input_waiting():
                 continue  # the key's frame comes first, and small
+            elif self.session.mid_epoch:
+                continue  # the Playground draws between epochs, never in the middle of one
             else:
                 now = time.perf_counter()
                 if now - self._last_frame >= 1 / self.fps:
