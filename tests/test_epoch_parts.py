@@ -49,15 +49,48 @@ def test_the_epoch_counts_only_when_its_last_piece_is_trained():
     assert session.epoch == 2 and not session.mid_epoch
 
 
+def test_a_learning_rate_changed_in_the_middle_of_an_epoch_applies_from_the_next():
+    interrupted, reference = Session(CONFIGS[1]), Session(CONFIGS[1])
+    interrupted.train_part(4)
+    interrupted.apply(interrupted.config.replace(learning_rate=1.0))
+    assert interrupted.mid_epoch and interrupted.config.learning_rate == 1.0  # shown at once
+    interrupted.step_epochs(2)
+    reference.step_epochs(1)
+    reference.apply(reference.config.replace(learning_rate=1.0))
+    reference.step_epochs(1)
+    assert_same_state(interrupted, reference)
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda s: s.apply(s.config.replace(learning_rate=1.0)),
+        lambda s: s.apply(s.config.replace(activation="relu")),
+        lambda s: s.apply(s.config.replace(network_shape=(2,))),
+        lambda s: s.apply(s.config.replace(dataset="gauss")),
+        lambda s: s.reset(),
+    ],
+    ids=["activation", "shape", "dataset", "reset"],
+)
+def test_a_new_network_in_the_middle_of_an_epoch_drops_the_rest_of_it(change):
+    interrupted, reference = Session(CONFIGS[1]), Session(CONFIGS[1])
+    interrupted.train_part(4)
+    change(interrupted)
+    change(reference)
+    assert not interrupted.mid_epoch
+    assert_same_state(interrupted, reference)  # the same new weights and data
+    interrupted.step_epochs(2)
+    reference.step_epochs(2)
+    assert_same_state(interrupted, reference)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
         lambda s: s.set_weight(0, 0, 0, 0.5),
         lambda s: s.set_bias(0, 0, 0.5),
         lambda s: s.regenerate(),
     ],
-    ids=["learning rate", "weight", "bias", "new data"],
+    ids=["weight", "bias", "new data"],
 )
 def test_a_change_in_the_middle_of_an_epoch_waits_for_its_end(change):
     interrupted, reference = Session(CONFIGS[1]), Session(CONFIGS[1])

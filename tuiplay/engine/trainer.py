@@ -97,6 +97,7 @@ class Session:
         self.epoch = 0
         self._part = 0  # pieces of the current epoch trained by train_part, 0: at a boundary
         self._parts = 1  # the pieces the current epoch is cut in
+        self._epoch_config = self.config  # the settings the current epoch trains with
         self.diverged = False
         self.history = LossHistory()
         self._prepare_training()
@@ -194,13 +195,17 @@ class Session:
         began with holds to its end); True when that piece ended the epoch.
 
         For a caller that must answer keys during epochs that take long (large networks):
-        the pieces are cut between updates, so the numbers are those of step_epochs. Every
-        change to the session finishes the epoch first, since the Playground applies
-        changes between epochs.
+        the pieces are cut between updates, so the numbers are those of step_epochs. The
+        Playground applies changes between epochs, so the whole epoch trains with the
+        settings it began with: a learning rate changed in the middle applies from the next
+        epoch; a change that builds a new network drops the rest of the epoch (training
+        draws nothing from the random stream, so the new weights are the same); an edit, new
+        data or saving finish the epoch first.
         """
         if self._part == 0:
             self._parts = max(parts, 1)
-        config = self.config
+            self._epoch_config = self.config
+        config = self._epoch_config
         with np.errstate(all="ignore"):
             self._runner.train_epoch(
                 config.batch_size,
@@ -242,8 +247,8 @@ class Session:
         self._evaluate_sets()
 
     def apply(self, config: Config) -> Change:
-        """Switch to `config`, rebuilding what the Playground rebuilds for that change."""
-        self.finish_epoch()
+        """Switch to `config`, rebuilding what the Playground rebuilds for that change.
+        In the middle of an epoch begun by train_part, see there."""
         old = self.config
         if config.seed is None:
             config = config.replace(seed=old.seed)
