@@ -435,11 +435,9 @@ class TuiplayApp(App[None]):
             if self.session.diverged:
                 self.playing = False
                 self._draw()
-            elif self._input_waiting():
-                continue  # the key's frame comes first, and small
-            elif self.session.mid_epoch:
-                continue  # the Playground draws between epochs, never in the middle of one
-            else:
+            # A key's frame comes first, and small; and the Playground draws between epochs,
+            # never in the middle of one.
+            elif not self._input_waiting() and not self.session.mid_epoch:
                 now = time.perf_counter()
                 if now - self._last_frame >= 1 / self.fps:
                     self._draw(panels=self._panels_due(now))
