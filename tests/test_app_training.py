@@ -226,6 +226,7 @@ async def test_pausing_in_the_middle_of_a_long_epoch_finishes_it(new_app):
 async def test_the_clock_draws_no_frame_in_the_middle_of_an_epoch(new_app, monkeypatch):
     app = new_app(paused=True)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)  # the start-up frames are drawn
         app._epoch_seconds = 10.0  # 2,000 pieces an epoch: the clock stays mid-epoch
         frames = []
         monkeypatch.setattr(app, "_draw", lambda **_: frames.append(app.session.mid_epoch))
