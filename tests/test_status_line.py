@@ -31,6 +31,17 @@ def record_refreshes(widget: StatusBar) -> list[tuple[Region, ...]]:
     return calls
 
 
+async def line_after(*statuses: Status, width: int = 120) -> str:
+    """The status line's text once each of `statuses` has been shown, in order."""
+    app = StatusApp()
+    async with app.run_test(size=(width, 5)) as pilot:
+        bar = app.query_one(StatusBar)
+        for status in statuses:
+            bar.show(status)
+            await pilot.pause()
+        return bar.render_line(0).text
+
+
 def playing(epoch: int, rate: float) -> Status:
     return Status(epoch=epoch, state="playing", epochs_per_second=rate, summary=SUMMARY)
 
@@ -66,25 +77,15 @@ async def test_a_new_epoch_and_rate_refresh_only_the_span_between_their_digits()
 
 
 async def test_the_live_figures_sit_at_the_right_end_above_the_boundary():
-    app = StatusApp()
-    async with app.run_test(size=(120, 5)) as pilot:
-        bar = app.query_one(StatusBar)
-        bar.show(playing(1234, 100.0))
-        await pilot.pause()
-        line = bar.render_line(0).text
-        assert line.index("epoch") > 120 - 50  # within the right column at 120x40
-        assert len(line.rstrip()) == 119
+    line = await line_after(playing(1234, 100.0))
+    assert line.index("epoch") > 120 - 50  # within the right column at 120x40
+    assert len(line.rstrip()) == 119
 
 
 async def test_without_room_the_summary_goes_first():
-    app = StatusApp()
-    async with app.run_test(size=(60, 5)) as pilot:
-        bar = app.query_one(StatusBar)
-        bar.show(playing(1234, 100.0))
-        await pilot.pause()
-        line = bar.render_line(0).text
-        assert SUMMARY not in line
-        assert "epoch 001,234  ▶ playing     100 epochs/s" in line
+    line = await line_after(playing(1234, 100.0), width=60)
+    assert SUMMARY not in line
+    assert "epoch 001,234  ▶ playing     100 epochs/s" in line
 
 
 async def test_a_status_that_draws_the_same_line_refreshes_nothing():
@@ -118,26 +119,13 @@ async def test_pausing_refreshes_the_live_figures_but_not_the_summary():
 
 
 async def test_until_the_rate_is_known_its_place_is_kept_blank():
-    app = StatusApp()
-    async with app.run_test(size=(120, 5)) as pilot:
-        bar = app.query_one(StatusBar)
-        bar.show(Status(epoch=3, state="playing", epochs_per_second=None, summary=SUMMARY))
-        await pilot.pause()
-        unknown = bar.render_line(0).text
-        bar.show(playing(3, 100.0))
-        await pilot.pause()
-        known = bar.render_line(0).text
-        assert "epochs/s" not in unknown and "100 epochs/s" in known
-        assert unknown.index("epoch 000,003") == known.index("epoch 000,003")  # nothing moved
+    unknown = await line_after(Status(3, "playing", None, summary=SUMMARY))
+    known = await line_after(playing(3, 100.0))
+    assert "epochs/s" not in unknown and "100 epochs/s" in known
+    assert unknown.index("epoch 000,003") == known.index("epoch 000,003")  # nothing moved
 
 
 async def test_the_bytes_sent_per_second_follow_the_rate_when_the_driver_counts_them():
-    app = StatusApp()
-    async with app.run_test(size=(120, 5)) as pilot:
-        bar = app.query_one(StatusBar)
-        bar.show(Status(3, "playing", 100.0, bytes_per_second=29_349.0, summary=SUMMARY))
-        await pilot.pause()
-        assert bar.render_line(0).text.rstrip().endswith("100 epochs/s   29.3 KB/s")
-        bar.show(Status(3, "playing", None, bytes_per_second=None, summary=SUMMARY))
-        await pilot.pause()
-        assert "KB/s" not in bar.render_line(0).text
+    counted = await line_after(Status(3, "playing", 100.0, bytes_per_second=29_349.0))
+    assert counted.rstrip().endswith("100 epochs/s   29.3 KB/s")
+    assert "KB/s" not in await line_after(Status(3, "playing", 100.0, bytes_per_second=None))
