@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from app_helpers import wait_for
 
 from tuiplay import cli
 from tuiplay.engine import session_file
@@ -30,14 +31,6 @@ def record_notifications(app: TuiplayApp) -> list[str]:
 
     app.notify = recording
     return messages
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "the app never reached the expected state"
-        await pilot.pause(0.05)
-        waited += 0.05
 
 
 def trained_session(epochs: int, **changes) -> Session:

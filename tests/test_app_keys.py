@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from app_helpers import wait_for
 from textual import events
 
 from tuiplay.engine.config import LEARNING_RATES, MAX_HIDDEN_LAYERS, MAX_NEURONS
@@ -12,15 +13,6 @@ from tuiplay.ui.screens.help import HelpScreen
 from tuiplay.ui.widgets.network import Cursor
 
 SIZE = (120, 40)
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "the app never reached the expected state"
-        await pilot.pause(0.05)
-        waited += 0.05
 
 
 async def test_space_plays_and_pauses(new_app, text_of):

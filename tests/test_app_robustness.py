@@ -18,6 +18,7 @@ import string
 
 import numpy as np
 import pytest
+from app_helpers import wait_for
 from rich.color import Color
 from textual import events
 from textual.command import CommandPalette
@@ -41,15 +42,6 @@ from tuiplay.ui.widgets.status import DIVERGED_HINT
 SIZE = (120, 40)
 PANELS = ("#status", "#controls", "#network", "#inspector", "#boundary", "#losses")
 BIG_NETWORK = {"network_shape": (MAX_NEURONS,) * MAX_HIDDEN_LAYERS, "features": FEATURES}
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "the app never reached the expected state"
-        await pilot.pause(0.05)
-        waited += 0.05
 
 
 async def resize(pilot, width: int, height: int) -> None:

@@ -4,20 +4,13 @@ import time
 from dataclasses import fields
 
 import pytest
+from app_helpers import wait_for
 
 from tuiplay.engine.presets import PRESETS
 from tuiplay.ui.app import MIN_HEIGHT, MIN_WIDTH
 from tuiplay.ui.widgets.status import DIVERGED_HINT
 
 SIZE = (120, 40)
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "the app never reached the expected state"
-        await pilot.pause(0.05)
-        waited += 0.05
 
 
 async def test_a_diverging_network_pauses_and_says_what_to_do(new_app, text_of):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from app_helpers import record_refreshes
 from textual import on
 from textual.app import App, ComposeResult
 from textual.geometry import Region, Size
@@ -54,19 +55,6 @@ def grid(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def canvas_of(app: App) -> HalfBlockCanvas:
     return app.query_one(Boundary).query_one(HalfBlockCanvas)
-
-
-def record_refreshes(widget: HalfBlockCanvas) -> list[tuple[Region, ...]]:
-    """The regions of every later `widget.refresh` call, as a list that fills up."""
-    calls: list[tuple[Region, ...]] = []
-    original = widget.refresh
-
-    def refresh(*regions: Region, **kwargs):
-        calls.append(regions)
-        return original(*regions, **kwargs)
-
-    widget.refresh = refresh
-    return calls
 
 
 def cell_colours(canvas: HalfBlockCanvas, row: int, column: int):

@@ -1,6 +1,7 @@
 """The status line: what it says, and that it repaints only the cells that changed."""
 
 import numpy as np
+from app_helpers import record_refreshes
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -16,19 +17,6 @@ LEFT = " tuiplay   " + SUMMARY  # the part of the line that does not change whil
 class StatusApp(App):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-
-
-def record_refreshes(widget: StatusBar) -> list[tuple[Region, ...]]:
-    """The regions of every later `widget.refresh` call, as a list that fills up."""
-    calls: list[tuple[Region, ...]] = []
-    original = widget.refresh
-
-    def refresh(*regions: Region, **kwargs):
-        calls.append(regions)
-        return original(*regions, **kwargs)
-
-    widget.refresh = refresh
-    return calls
 
 
 async def line_after(*statuses: Status, width: int = 120) -> str:

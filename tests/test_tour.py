@@ -1,6 +1,7 @@
 """The tour: the app plays the video's sequence by itself, with a caption per step."""
 
 import pytest
+from app_helpers import wait_for
 
 from tuiplay.cli import build_parser
 from tuiplay.commands.tour import steps_from_args
@@ -40,14 +41,6 @@ def tour(*args: str, epochs_per_step: int = 3, rest: float = 0.0) -> TourApp:
     )  # fmt: skip
     app.theme = THEME
     return app
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "the tour never reached the expected state"
-        await pilot.pause(0.02)
-        waited += 0.02
 
 
 def caption_on_screen(app: TourApp, text_of) -> str:
