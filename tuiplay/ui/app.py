@@ -392,7 +392,8 @@ class TuiplayApp(App[None]):
         )
         network = plan_layout(layer_sizes, room)
         scrollbar = 1 if network.width > room.width else 0
-        self._network.styles.height = network.height + BORDER + scrollbar
+        # A network taller than the room (only with --large-network) scrolls in it.
+        self._network.styles.height = min(network.height, room.height) + BORDER + scrollbar
 
     @on(Boundary.GridSizeChanged)
     def _boundary_resized(self) -> None:
@@ -679,7 +680,6 @@ class TuiplayApp(App[None]):
         column = min(max(column, 0), self._output_column())
         node = min(max(node, 0), self._column_size(column) - 1)
         self.cursor = Cursor(column, node)
-        self._network.scroll_to_cursor()
 
     def _selected_hidden_layer(self) -> int | None:
         """The hidden layer (0-based) that + and - act on: the cursor's, or the nearest."""

@@ -7,9 +7,11 @@ weight (in the order of the previous column's nodes, numbered in the header; blu
 positive, orange negative, and the bar grows one eighth each time |w| doubles from 0.05;
 a weight L1 killed for good is a dim `×`), then a square in the colour of its bias.
 
-The whole picture is kept as one Strip per line. A frame whose pixels, bars and cursor
-are all unchanged costs nothing more; otherwise the lines are rebuilt and only those that
-differ are repainted, so a paused or converged network sends nothing.
+The picture is kept as segments per line and column, drawn only where the panel shows it
+(a large network is mostly out of view; the rest is drawn when it scrolls in). A frame whose
+pixels, bars and cursor are all unchanged costs nothing more; otherwise the cells in view are
+drawn again and only those that differ are repainted, so a paused or converged network
+sends nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ BAR_GLYPHS = "▁▂▃▄▅▆▇█"
 BAR_THRESHOLDS = 0.05 * 2.0 ** np.arange(len(BAR_GLYPHS))  # |w| at which each bar starts
 DEAD_CODE, NAN_CODE = 100, 101  # bar codes beyond the sizes -8 .. 8
 THUMBNAIL_CACHE_SIZE = 4096  # distinct thumbnail rows kept between frames
+BAR_ROW_CACHE_SIZE = 4096  # distinct rows of weight bars kept between frames
 STYLE_NAMES = ("header", "header-selected", "cursor", "feature-on", "feature-off", "weak")
 FEATURE_LABEL_WIDTH = 2 + max(len(label) for label in FEATURE_LABELS.values())
 
@@ -183,9 +186,11 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._palette = palette
         self._picture: NetworkPicture | None = None
         self._layout: Layout | None = None
-        self._cells: list[list[tuple[Segment, ...]]] = []  # per line, per column
+        self._frame: Frame | None = None
+        self._cells: list[list[tuple[Segment, ...] | None]] = []  # per line, per column
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
+        self._bar_rows: dict[bytes, tuple[Segment, ...]] = {}
         self._marks: dict[tuple[str, int], Segment] = {}  # bars and bias squares by code
         self._rendered: dict[int, tuple[int, int, Strip]] = {}  # line: scroll x, width, strip
         self._glance_drawn: tuple | None = None
@@ -195,9 +200,13 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._layout
 
     def show(self, picture: NetworkPicture) -> None:
-        """Draw a new frame, repainting only the lines that changed."""
+        """Draw a new frame, repainting only the lines that changed; a moved cursor is
+        scrolled into view."""
+        moved = self._picture is None or picture.cursor != self._picture.cursor
         self._picture = picture
         self._rebuild(force=False)
+        if moved:
+            self._scroll_to_cursor()
 
     def on_resize(self) -> None:
         self._rebuild(force=True)
@@ -205,6 +214,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         self._styles = {}  # the theme or the stylesheet changed
         self._marks = {}
+        self._bar_rows = {}
+        self._cells = [[None] * len(line) for line in self._cells]
         self._rendered = {}
         self._glance_drawn = None
         super().notify_style_update()
@@ -218,7 +229,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         if cursor is not None:
             self.post_message(self.Picked(cursor))
 
-    def scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self) -> None:
         if self._layout is None or self._picture is None:
             return
         cursor = self._picture.cursor
@@ -234,17 +245,19 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         cached = self._rendered.get(line)
         if cached is not None and cached[:2] == (scroll_x, width):
             return cached[2]
-        base = self._style("base")
-        if 0 <= line < len(self._cells):
-            segments = [segment for cell in self._cells[line] for segment in cell]
-            strip = Strip(segments, self._layout.width)
-            strip = strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(base)
+        layout = self._layout
+        if layout is not None and 0 <= line < layout.height:
+            shown = self._columns_between(scroll_x, scroll_x + width)
+            left = layout.columns[shown[0]].x if shown else 0
+            segments = [segment for index in shown for segment in self._cell(line, index)]
+            strip = Strip(segments).crop_extend(scroll_x - left, scroll_x - left + width, None)
+            strip = strip.apply_style(self._style("base"))
         else:
-            strip = Strip.blank(width, base)
+            strip = Strip.blank(width, self._style("base"))
         self._rendered[line] = (scroll_x, width, strip)
         return strip
 
-    # Building the picture
+    # Building the picture: only the part in view is drawn; the rest when it scrolls in
 
     def _rebuild(self, *, force: bool) -> None:
         picture = self._picture
@@ -266,7 +279,9 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         if glance == self._glance_drawn and not force:
             return  # every glyph and colour would be the same: skip building the lines
         self._glance_drawn = glance
-        old_cells, self._cells = self._cells, self._draw(picture, layout, frame)
+        self._frame = frame
+        old_cells = self._cells
+        self._cells = [[None] * len(layout.columns) for _ in range(layout.height)]
         if force or len(old_cells) != len(self._cells):
             self._rendered.clear()
             self.refresh()
@@ -274,36 +289,42 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_changed_cells(old_cells, layout)
 
     def _refresh_changed_cells(self, old_cells: list, layout: Layout) -> None:
-        """Repaint only the spans of columns whose segments changed, line by line.
+        """Repaint only the spans of columns in view whose segments changed, line by line.
 
         Textual resends every cell of a dirty span, so a thumbnail that changed should not
-        drag the rest of its line along.
+        drag the rest of its line along. Lines out of view are drawn when they scroll in.
         """
         scroll_x, scroll_y = self.scroll_offset
-        for y, (before, after) in enumerate(zip(old_cells, self._cells, strict=True)):
+        width, height = self.size
+        shown = self._columns_between(scroll_x, scroll_x + width)
+        in_view = range(max(scroll_y, 0), min(scroll_y + height, layout.height))
+        kept = {line: self._rendered[line] for line in in_view if line in self._rendered}
+        self._rendered = kept
+        for line in in_view:
             changed = [
-                column
-                for column, old, new in zip(layout.columns, before, after, strict=True)
-                if old != new
+                index for index in shown if old_cells[line][index] != self._cell(line, index)
             ]
             if changed:
-                self._rendered.pop(y, None)
-                for column in changed:
-                    self.refresh(Region(column.x - scroll_x, y - scroll_y, column.width, 1))
+                self._rendered.pop(line, None)
+                for index in changed:
+                    column = layout.columns[index]
+                    self.refresh(Region(column.x - scroll_x, line - scroll_y, column.width, 1))
 
-    def _draw(self, picture: NetworkPicture, layout: Layout, frame: Frame) -> list[list]:
-        """Segments of every line, cut by column: cells[line][column] is a tuple."""
-        rows: list[list[Segment]] = [[] for _ in range(layout.height)]
-        cuts = []
-        self._draw_features(picture, layout, rows, frame.thumbs[0])
-        cuts.append([len(row) for row in rows])
-        for index in range(1, len(layout.columns)):
-            self._draw_layer(picture, layout, index, rows, frame)
-            cuts.append([len(row) for row in rows])
+    def _columns_between(self, left: int, right: int) -> list[int]:
+        """Indices of the layout's columns that have cells in x from `left` to `right`."""
         return [
-            [tuple(row[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
-            for row, ends in zip(rows, zip(*cuts, strict=True), strict=True)
+            index
+            for index, column in enumerate(self._layout.columns)
+            if column.x < right and column.x + column.width > left
         ]
+
+    def _cell(self, line: int, index: int) -> tuple[Segment, ...]:
+        """The segments of one column on one line, drawn the first time they are asked for."""
+        cell = self._cells[line][index]
+        if cell is None:
+            cell = self._features_cell(line) if index == 0 else self._layer_cell(line, index)
+            self._cells[line][index] = cell
+        return cell
 
     def _style(self, name: str) -> Style:
         """A component style, or "base"; looked up once, as a lookup costs more than a line."""
@@ -327,60 +348,61 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     def _mark(self, selected: bool) -> Segment:
         return self._text("▶" if selected else " ", "cursor")
 
-    def _draw_features(self, picture: NetworkPicture, layout: Layout, rows, thumbs) -> None:
+    def _features_cell(self, line: int) -> tuple[Segment, ...]:
+        picture, layout = self._picture, self._layout
         column = layout.columns[0]
-        title = "features" if column.width > len("features") else "in"
-        rows[0].append(self._header(title, column.width, picture.cursor.column == 0))
+        if line == 0:
+            title = "features" if column.width > len("features") else "in"
+            return (self._header(title, column.width, picture.cursor.column == 0),)
+        node, row = divmod(line - 1, layout.slot)
+        if node >= column.nodes or row >= layout.thumb_rows:
+            return (self._blank(column.width),)
         label_width = column.width - layout.thumb - 2
-        for node, name in enumerate(FEATURES):
-            label = f"{node + 1} {FEATURE_LABELS[name]}"[:label_width].ljust(label_width)
-            label_style = "feature-on" if name in picture.features_on else "feature-off"
-            selected = picture.cursor == Cursor(0, node)
-            for row in range(layout.slot):
-                line = rows[layout.node_line(node, row)]
-                if row >= layout.thumb_rows:
-                    line.append(self._blank(column.width))
-                    continue
-                line.append(self._mark(selected) if row == layout.label_row else self._blank(1))
-                line += self._thumbnail(thumbs[node], row)
-                if row == layout.label_row:
-                    line += [self._blank(1), self._text(label, label_style)]
-                else:
-                    line.append(self._blank(1 + label_width))
-        self._pad_column(rows, layout, column)
+        thumbnail = self._thumbnail(self._frame.thumbs[0][node], row)
+        if row != layout.label_row:
+            return (self._blank(1), *thumbnail, self._blank(1 + label_width))
+        name = FEATURES[node]
+        label = f"{node + 1} {FEATURE_LABELS[name]}"[:label_width].ljust(label_width)
+        label_style = "feature-on" if name in picture.features_on else "feature-off"
+        selected = picture.cursor == Cursor(0, node)
+        return (self._mark(selected), *thumbnail, self._blank(1), self._text(label, label_style))
 
-    def _draw_layer(self, picture, layout: Layout, index: int, rows, frame: Frame) -> None:
+    def _layer_cell(self, line: int, index: int) -> tuple[Segment, ...]:
+        picture, layout, frame = self._picture, self._layout, self._frame
         column = layout.columns[index]
-        is_output = index == len(layout.columns) - 1
-        thumbs = frame.thumbs[index]
-        bars = frame.bars[index - 1].tolist()
-        biases = frame.biases[index - 1].tolist()
-        sources = "".join(str((i + 1) % 10) for i in range(column.inputs))
-        title = "out" if is_output else f"L{index}"
-        rows[0] += [
-            self._text(f" {sources}b", "header"),
-            self._header(title, layout.thumb + 1, picture.cursor.column == index),
-        ]
-        for node in range(column.nodes):
-            selected = picture.cursor == Cursor(index, node)
-            for row in range(layout.slot):
-                line = rows[layout.node_line(node, row)]
-                if row >= layout.thumb_rows:
-                    line.append(self._blank(column.width))
-                    continue
-                if row == layout.label_row:
-                    line.append(self._blank(1))
-                    line += [self._bar(code) for code in bars[node]]
-                    line += [self._bias(biases[node]), self._mark(selected)]
-                else:
-                    line.append(self._blank(column.inputs + 3))
-                line += self._thumbnail(thumbs[node], row)
-        self._pad_column(rows, layout, column)
+        if line == 0:
+            sources = "".join(str((i + 1) % 10) for i in range(column.inputs))
+            title = "out" if index == len(layout.columns) - 1 else f"L{index}"
+            selected = picture.cursor.column == index
+            return (
+                self._text(f" {sources}b", "header"),
+                self._header(title, layout.thumb + 1, selected),
+            )
+        node, row = divmod(line - 1, layout.slot)
+        if node >= column.nodes or row >= layout.thumb_rows:
+            return (self._blank(column.width),)
+        thumbnail = self._thumbnail(frame.thumbs[index][node], row)
+        if row != layout.label_row:
+            return (self._blank(column.inputs + 3), *thumbnail)
+        selected = picture.cursor == Cursor(index, node)
+        bias = self._bias(int(frame.biases[index - 1][node]))
+        bars = self._bars(frame.bars[index - 1][node])
+        return (self._blank(1), *bars, bias, self._mark(selected), *thumbnail)
 
-    def _pad_column(self, rows, layout: Layout, column: Column) -> None:
-        """Blank lines below a column's last node, so later columns stay aligned."""
-        for line in range(layout.node_line(column.nodes), layout.height):
-            rows[line].append(self._blank(column.width))
+    def _bars(self, codes: np.ndarray) -> tuple[Segment, ...]:
+        """A node's incoming weights as bars, neighbours of one colour in one segment.
+
+        Rows of bars repeat from frame to frame while the weights settle, so they are cached.
+        """
+        key = codes.tobytes()
+        segments = self._bar_rows.get(key)
+        if segments is None:
+            if len(self._bar_rows) >= BAR_ROW_CACHE_SIZE:
+                self._bar_rows.clear()
+            segments = self._bar_rows[key] = tuple(
+                Segment.simplify(self._bar(code) for code in codes.tolist())
+            )
+        return segments
 
     def _bar(self, code: int) -> Segment:
         """A weight: a bar whose height is its magnitude and whose colour is its sign."""

@@ -1,0 +1,71 @@
+"""The network panel with --large-network: a network taller and wider than its panel scrolls,
+and only what is in view is drawn, but what scrolls in is always the latest frame."""
+
+import numpy as np
+from textual.geometry import Region
+
+from tests.app_helpers import record_refreshes
+from tuiplay.ui.widgets.network import BAR_GLYPHS
+
+SIZE = (120, 40)
+NEURONS = 64
+
+
+def network_of(app):
+    return app.query_one("#network")
+
+
+async def test_a_layer_taller_than_the_panel_scrolls_to_the_cursor(new_app, text_of):
+    app = new_app(network_shape=(NEURONS,), large_network=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        network = network_of(app)
+        assert network.region.bottom <= app.query_one("#inspector").region.y
+        await pilot.press("left")
+        for _ in range(NEURONS - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert app.cursor.node == NEURONS - 1
+        assert network.scroll_offset.y > 0
+        assert "▶" in text_of(app, "#network")
+
+
+async def test_nodes_that_scroll_into_view_show_the_latest_weights(new_app, text_of):
+    app = new_app(network_shape=(NEURONS, NEURONS), large_network=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        network = network_of(app)
+        second_layer = network.layout_plan.columns[2].x
+        tallest_but_one = BAR_GLYPHS[-2] * NEURONS  # 64 incoming weights between 3.2 and 6.4
+
+        async def top_lines_of_second_layer() -> list[str]:
+            network.scroll_to(second_layer, 0, animate=False, immediate=True)
+            await pilot.pause()
+            return text_of(app, "#network").splitlines()[2:5]  # below the border and header
+
+        assert not any(tallest_but_one in line for line in await top_lines_of_second_layer())
+        network.scroll_to(second_layer, network.max_scroll_y, animate=False, immediate=True)
+        await pilot.pause()
+        app.session.network.weights[1][:] = 3.5
+        app._draw()
+        await pilot.pause()
+
+        assert all(tallest_but_one in line for line in await top_lines_of_second_layer())
+
+
+async def test_a_large_network_repaints_only_cells_in_view(new_app):
+    app = new_app(network_shape=(NEURONS,) * 3, large_network=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        network = network_of(app)
+        refreshes = record_refreshes(network)
+        rng = np.random.default_rng(1)
+        params = app.session.network.params
+        params[:] = rng.uniform(-1, 1, params.size)
+        app._draw()
+        await pilot.pause()
+
+        regions = [region for call in refreshes for region in call]
+        assert regions, "the new weights were not drawn"
+        view = Region(0, 0, *network.size)
+        assert all(region.overlaps(view) for region in regions)
