@@ -109,6 +109,19 @@ def test_csv_writes_no_hidden_layer_as_an_empty_cell_and_floats_in_full(capsys):
     assert len(lines[1].split(",")[3]) > 12
 
 
+def test_csv_writes_true_and_false_in_lower_case_as_jsonl_does(capsys):
+    diverged_cells = []
+    for learning_rate in ("0.03", "10"):  # reg-plane at lr 10 diverges (see the test below)
+        status, out, _ = run_cli(
+            capsys, "compare", "--dataset", "reg-plane", "--learning-rate", learning_rate,
+            "--hidden", "4", "--epochs", "200", "--seed", "1", "--format", "csv",
+        )  # fmt: skip
+        header, row = out.splitlines()
+        assert status == 0
+        diverged_cells.append(dict(zip(header.split(","), row.split(","), strict=True))["diverged"])
+    assert diverged_cells == ["false", "true"] == [json.dumps(False), json.dumps(True)]
+
+
 def test_regression_rows_have_no_accuracy(capsys):
     rows = jsonl_rows(capsys, "--dataset", "reg-plane", "--hidden", "2", "--epochs", "1")
     assert "test_accuracy" not in rows[0] and rows[0]["test_loss"] > 0

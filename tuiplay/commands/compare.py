@@ -228,8 +228,11 @@ def _write_csv(results: list[list[Result]]) -> None:
 
 
 def _csv_cell(value: object) -> str:
+    """A cell as JSON Lines writes the value: true/false in lower case, floats in full."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return _shape_text(value)
     if isinstance(value, float):
