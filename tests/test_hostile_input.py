@@ -68,3 +68,13 @@ def test_session_files_are_never_unpickled(tmp_path):
     path.write_bytes(pickle.dumps({"format": "tuiplay-session"}))
     with pytest.raises(session_file.SessionFileError, match="not"):
         session_file.load(path)
+
+
+def test_a_ten_megabyte_integer_in_a_session_file_gets_our_own_line(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text('{"format": "tuiplay-session", "version": ' + TEN_MB + "}")
+    with pytest.raises(session_file.SessionFileError) as error:
+        session_file.load(path)
+    message = str(error.value)
+    assert "10,000,000 digits is too long" in message
+    assert "sys." not in message and len(message) < 300

@@ -173,7 +173,9 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
 
 def _saved(tmp_path) -> dict:
     path = tmp_path / "ok.json"
-    session_file.save(Session(BASE), path)
+    session = Session(BASE)
+    session.step_epochs(2)  # three rows of history
+    session_file.save(session, path)
     return json.loads(path.read_text())
 
 
@@ -196,6 +198,35 @@ def _mutations(data: dict):
         with_(lambda d: d["network"]["dead"][0].append([99, 0])),
         "not a link",
     )
+    yield "version true", with_(lambda d: d.update(version=True)), "version True"
+    yield "dead layer null", with_(lambda d: d["network"]["dead"].__setitem__(0, None)), "dead"
+    yield "dead as numbers", with_(lambda d: d["network"].update(dead=[1, 1, 1])), "dead"
+    yield (
+        "dead link of booleans",
+        with_(lambda d: d["network"]["dead"][0].append([True, True])),
+        "not a link",
+    )
+    yield (
+        "weight true",
+        with_(lambda d: d["network"]["weights"][0][0].__setitem__(0, True)),
+        "shape",
+    )
+    yield "weight text", with_(lambda d: d["network"]["biases"][0].__setitem__(0, "1.5")), "shape"
+    yield "label 0.5", with_(lambda d: d["data"]["train"][0].__setitem__(2, 0.5)), "label"
+    yield (
+        "rng true",
+        with_(lambda d: d["rng"]["state"].__setitem__(d["rng"]["state"].index(1), True)),
+        "rng",
+    )
+    yield "epoch true", with_(lambda d: d.update(epoch=True)), "epoch"
+    yield "epoch huge", with_(lambda d: d.update(epoch=10**20)), "epoch"
+    yield "accumulated a batch", with_(lambda d: d["network"].update(accumulated=10)), "accumulated"
+    yield "history epochs back", with_(lambda d: d["history"].update(epochs=[0, 2, 1])), "increase"
+    yield "history after epoch", with_(lambda d: d["history"].update(epochs=[0, 1, 9])), "epochs"
+    yield "history epoch 1.5", with_(lambda d: d["history"].update(epochs=[0, 1, 1.5])), "epochs"
+    yield "negative loss", with_(lambda d: d["history"]["train"].__setitem__(0, -1)), "losses"
+    yield "loss as text", with_(lambda d: d["history"]["test"].__setitem__(0, "0.1")), "losses"
+    yield "stride 3", with_(lambda d: d["history"].update(stride=3)), "stride"
 
 
 def test_broken_session_files_are_refused_with_a_reason(tmp_path):
@@ -237,3 +268,69 @@ def test_rng_state_in_a_file_is_data_not_code(tmp_path):
     with pytest.raises(session_file.SessionFileError, match="rng"):
         session_file.load(path)
     assert SeededRandom("x").random() < 1
+
+
+# -- damaged files: every field checked, nothing but SessionFileError escapes -------------
+HOSTILE_VALUES = [
+    None,
+    "x",
+    -1,
+    0,
+    1e308,
+    -1e308,
+    [],
+    {},
+    True,
+    1.5,
+    [1, 1, 1],
+    [[1, 2]],
+    "\x1b[2J",
+    10**30,
+    [None],
+    [[None] * 3],
+]
+
+
+def _json_paths(value, path=()):
+    """Every path into a JSON value, taking the first two items of each list."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:2]):
+            yield from _json_paths(item, (*path, index))
+
+
+def _with_value_at(data, path, value):
+    """A copy of `data` with `value` at `path` (only the containers on the path are copied)."""
+    copy = dict(data)
+    parent = copy
+    for key in path[:-1]:
+        parent[key] = dict(parent[key]) if isinstance(parent[key], dict) else list(parent[key])
+        parent = parent[key]
+    parent[path[-1]] = value
+    return copy
+
+
+def test_every_damaged_field_loads_or_is_refused_by_name_never_crashes():
+    # spiral: the dataset quickest to draw, as each load draws one before it restores the file's
+    original = Session(
+        BASE.replace(dataset="spiral", regularization="L1", regularization_rate=0.03, batch_size=7)
+    )
+    original.step_epochs(3)
+    data = session_file.to_dict(original)
+    assert data["network"]["accumulated"] > 0  # so grads are a table, and get damaged too
+    paths = [path for path in _json_paths(data) if path]
+    for deep in [("network", "dead", 1, 0, 0), ("network", "grads", 1), ("history", "test", 0)]:
+        assert deep in paths  # L1 has killed links, so the dead-link pairs are damaged too
+    escaped = []
+    for path in paths:
+        for value in HOSTILE_VALUES:
+            try:
+                session_file.from_dict(_with_value_at(data, path, value))
+            except session_file.SessionFileError:
+                pass
+            except Exception as error:  # anything but the load error is a crash
+                escaped.append((path, value, repr(error)))
+    assert escaped == []

@@ -7,7 +7,12 @@ always spans the whole run since the last reset, at a resolution that halves as 
 
 from __future__ import annotations
 
+import math
+from itertools import pairwise
+
 import numpy as np
+
+from tuiplay.engine.config import shown
 
 DEFAULT_CAPACITY = 2048
 
@@ -66,14 +71,50 @@ class LossHistory:
         }
 
     @classmethod
-    def from_rows(cls, stride: int, epochs: list, train: list, test: list) -> LossHistory:
+    def from_dict(cls, data: object, last_epoch: int) -> LossHistory:
+        """Read `to_dict`'s output, checking it first: epochs are whole numbers from 0 to
+        `last_epoch`, strictly increasing; losses are finite numbers of at least 0, or null
+        for an undefined loss (NaN, e.g. a test set with no points). Raises ValueError."""
+        if not isinstance(data, dict):
+            raise ValueError("missing or not an object")
+        stride = data.get("stride")
+        if not _is_whole(stride) or stride < 1 or stride & (stride - 1):
+            raise ValueError(f"stride: {shown(stride)} is not a power of two")
+        columns = [data.get(name) for name in ("epochs", "train", "test")]
+        if not all(isinstance(column, list) for column in columns):
+            raise ValueError("epochs, train and test must be lists")
+        epochs, train, test = columns
+        if not len(epochs) == len(train) == len(test):
+            raise ValueError("epochs, train and test have different lengths")
+        if not all(_is_whole(epoch) and 0 <= epoch <= last_epoch for epoch in epochs):
+            raise ValueError(f"epochs must be whole numbers from 0 to the epoch, {last_epoch}")
+        if any(later <= earlier for earlier, later in pairwise(epochs)):
+            raise ValueError("epochs must increase")
+        for name, losses in (("train", train), ("test", test)):
+            if not all(_is_loss(loss) for loss in losses):
+                raise ValueError(f"{name}: losses must be finite numbers of at least 0, or null")
         history = cls()
-        rows = list(zip(epochs, train, test, strict=True))[-history.capacity :]
+        rows = list(zip(epochs, _nan_for_null(train), _nan_for_null(test)))[-history.capacity :]
         history._stride = stride
         history._size = len(rows)
         if rows:
             history._table[: len(rows)] = rows
         return history
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_loss(value: object) -> bool:
+    """A loss as to_dict writes it: a finite number of at least 0, or None for NaN."""
+    if value is None:
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+def _nan_for_null(losses: list) -> list[float]:
+    return [math.nan if loss is None else loss for loss in losses]
 
 
 def _json_numbers(values: np.ndarray) -> list[float | None]:

@@ -9,7 +9,6 @@ leaves the running session untouched.
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +27,8 @@ FORMAT = "tuiplay-session"
 VERSION = 1
 MAX_FILE_BYTES = 50_000_000
 MAX_ABS_VALUE = 1e12  # larger parameters or coordinates are a broken file, not a session
+MAX_DIGITS = 30  # in a JSON integer; no count or seed state in a session comes near
+MAX_EPOCH = 10**15  # epochs up to here fit a float64 exactly (the loss history's table)
 
 
 class SessionFileError(ValueError):
@@ -106,7 +107,7 @@ def load(path: str | os.PathLike) -> Session:
     except OSError as error:
         raise SessionFileError(f"{source}: cannot read: {error.strerror}") from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_whole_number)
     except (json.JSONDecodeError, ValueError) as error:
         raise SessionFileError(f"{source}: not a tuiplay session file ({error})") from None
     except RecursionError:
@@ -121,12 +122,24 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed")
 
 
+def _whole_number(digits: str) -> int:
+    """JSON's integers, refusing long ones before Python's own digit limit words it."""
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"a whole number of {len(digits):,} digits is too long")
+    return int(digits)
+
+
 def from_dict(data: Any) -> Session:
-    """Build a session from `to_dict`'s output, checking every part first."""
+    """Build a session from `to_dict`'s output, checking every part first.
+
+    Strict about types: true is not 1, "1.5" is not a number, every list has the length
+    the config implies. Losses are finite numbers of at least 0, or null where a loss is
+    undefined (no test points); parameters and data are finite and at most MAX_ABS_VALUE.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionFileError("not a tuiplay session file")
     version = data.get("version")
-    if version != VERSION:
+    if not _is_whole(version) or version != VERSION:
         raise SessionFileError(
             f"session format version {shown(version)} is not supported; this tuiplay reads version "
             f"{VERSION}"
@@ -135,16 +148,29 @@ def from_dict(data: Any) -> Session:
         config = Config.from_dict(_field(data, "config", dict))
     except (ConfigError, TypeError) as error:
         raise SessionFileError(f"config: {error}") from None
+    if not isinstance(data.get("url", ""), str):
+        raise SessionFileError("url: not text")
     rng = _read_rng(_field(data, "rng", dict))
-    split = _read_data(_field(data, "data", dict))
+    split = _read_data(_field(data, "data", dict), config)
     network = _read_network(_field(data, "network", dict), config)
     epoch = _field(data, "epoch", int)
-    if epoch < 0:
-        raise SessionFileError(f"epoch: {epoch} is negative")
-    history = _read_history(_field(data, "history", dict))
+    if not 0 <= epoch <= MAX_EPOCH:
+        raise SessionFileError(f"epoch: {epoch} is out of range; allowed: 0 to {MAX_EPOCH:,}")
+    try:
+        history = LossHistory.from_dict(data.get("history"), last_epoch=epoch)
+    except ValueError as error:
+        raise SessionFileError(f"history: {error}") from None
     session = Session(config)
     session.restore(rng, split, network, epoch, history)
     return session
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _field(data: dict, name: str, kind: type) -> Any:
@@ -154,13 +180,19 @@ def _field(data: dict, name: str, kind: type) -> Any:
     return value
 
 
+def _is_table(value: Any, shape: tuple[int, ...]) -> bool:
+    """Whether `value` is nested lists of numbers (not bools, not text) of exactly `shape`."""
+    if not isinstance(value, list) or len(value) != shape[0]:
+        return False
+    if len(shape) == 1:
+        return all(type(item) is float or type(item) is int for item in value)  # as JSON reads
+    return all(_is_table(item, shape[1:]) for item in value)
+
+
 def _array(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise SessionFileError(f"{name}: not an array of numbers") from None
-    if array.shape != shape:
-        raise SessionFileError(f"{name}: shape {array.shape} does not fit; expected {shape}")
+    if not _is_table(value, shape):
+        raise SessionFileError(f"{name}: not numbers in the shape {shape}")
+    array = np.array(value, dtype=np.float64).reshape(shape)
     if not np.isfinite(array).all() or (np.abs(array) > MAX_ABS_VALUE).any():
         raise SessionFileError(f"{name}: values must be finite and at most {MAX_ABS_VALUE:g}")
     return array
@@ -170,24 +202,28 @@ def _read_rng(data: dict) -> SeededRandom:
     state, i, j = data.get("state"), data.get("i"), data.get("j")
     valid = (
         isinstance(state, list)
-        and sorted(v for v in state if isinstance(v, int)) == list(range(256))
-        and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 256 for v in (i, j))
+        and all(_is_whole(v) for v in state)
+        and sorted(state) == list(range(256))
+        and all(_is_whole(v) and 0 <= v < 256 for v in (i, j))
     )
     if not valid:
         raise SessionFileError("rng: not a valid random stream state")
     return SeededRandom.from_state(state, i, j)
 
 
-def _read_points(name: str, rows: Any) -> tuple[np.ndarray, np.ndarray]:
+def _read_points(name: str, rows: Any, config: Config) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(rows, list):
         raise SessionFileError(f"data.{name}: missing or not a list")
-    table = _array(f"data.{name}", rows, (len(rows), 3)) if rows else np.empty((0, 3))
-    return np.ascontiguousarray(table[:, :2]), np.ascontiguousarray(table[:, 2])
+    table = _array(f"data.{name}", rows, (len(rows), 3))
+    labels = table[:, 2]
+    if config.problem == "classification" and not np.isin(labels, (-1.0, 1.0)).all():
+        raise SessionFileError(f"data.{name}: a classification label must be -1 or 1")
+    return np.ascontiguousarray(table[:, :2]), np.ascontiguousarray(labels)
 
 
-def _read_data(data: dict) -> DataSplit:
-    train_points, train_labels = _read_points("train", data.get("train"))
-    test_points, test_labels = _read_points("test", data.get("test"))
+def _read_data(data: dict, config: Config) -> DataSplit:
+    train_points, train_labels = _read_points("train", data.get("train"), config)
+    test_points, test_labels = _read_points("test", data.get("test"), config)
     if len(train_points) == 0:
         raise SessionFileError("data.train: no training points")
     return DataSplit(train_points, train_labels, test_points, test_labels)
@@ -204,38 +240,30 @@ def _read_network(data: dict, config: Config) -> Network:
         shape = (sizes[layer + 1], sizes[layer])
         network.weights[layer][:] = _array(f"network.weights[{layer}]", weights[layer], shape)
         network.biases[layer][:] = _array(f"network.biases[{layer}]", biases[layer], shape[:1])
+        if not isinstance(dead[layer], list):
+            raise SessionFileError(f"network.dead[{layer}]: not a list of links")
         for pair in dead[layer]:
             if not (
                 isinstance(pair, list)
                 and len(pair) == 2
-                and all(isinstance(v, int) and 0 <= v < n for v, n in zip(pair, shape))
+                and all(_is_whole(v) and 0 <= v < n for v, n in zip(pair, shape))
             ):
                 raise SessionFileError(f"network.dead[{layer}]: {shown(pair)} is not a link")
             network.dead[layer][pair[0], pair[1]] = True
-    accumulated = data.get("accumulated", 0)
-    if not isinstance(accumulated, int) or accumulated < 0:
-        raise SessionFileError("network.accumulated: not a count")
-    if accumulated:
-        network.grads[:] = _array("network.grads", data.get("grads"), network.grads.shape)
-        network.accumulated = accumulated
+    _read_accumulated(data, network, config.batch_size)
     return network
 
 
-def _read_history(data: dict) -> LossHistory:
-    stride = data.get("stride")
-    columns = [data.get(name) for name in ("epochs", "train", "test")]
-    if not isinstance(stride, int) or stride < 1 or not all(isinstance(c, list) for c in columns):
-        raise SessionFileError("history: missing or malformed")
-    if len({len(c) for c in columns}) != 1:
-        raise SessionFileError("history: columns of different lengths")
-    for name, column in zip(("epochs", "train", "test"), columns):
-        if not all(
-            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in column
-        ):
-            raise SessionFileError(f"history.{name}: not numbers")
-    nan = float("nan")
-    train = [nan if v is None else v for v in columns[1]]
-    test = [nan if v is None else v for v in columns[2]]
-    if any(math.isinf(v) for v in train + test):
-        raise SessionFileError("history: infinite loss")
-    return LossHistory.from_rows(stride, columns[0], train, test)
+def _read_accumulated(data: dict, network: Network, batch_size: int) -> None:
+    """Gradients of the points waiting for the next update (fewer than a batch), if any."""
+    accumulated, grads = data.get("accumulated", 0), data.get("grads")
+    if not _is_whole(accumulated) or not 0 <= accumulated < batch_size:
+        raise SessionFileError(
+            f"network.accumulated: {shown(accumulated)} is not a count from 0 to {batch_size - 1}"
+        )
+    if accumulated == 0:
+        if grads is not None:
+            raise SessionFileError("network.grads: must be null when nothing is accumulated")
+        return
+    network.grads[:] = _array("network.grads", grads, network.grads.shape)
+    network.accumulated = accumulated
