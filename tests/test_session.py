@@ -1,6 +1,8 @@
 """Session: what each Playground control rebuilds, the history bound, save and load."""
 
 import json
+import os
+import stat
 
 import numpy as np
 import pytest
@@ -169,6 +171,68 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
         session_file.save(Session(BASE), path)
     assert path.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600], ids=oct)
+def test_saving_over_a_file_keeps_its_permissions(tmp_path, mode):
+    path = tmp_path / "run.json"
+    path.write_text("previous")
+    path.chmod(mode)
+    session_file.save(Session(BASE), path)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_a_new_session_file_gets_the_permissions_the_umask_gives(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        session_file.save(Session(BASE), tmp_path / "run.json")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "run.json").stat().st_mode) == 0o640
+
+
+def test_saving_to_a_symbolic_link_writes_its_file_and_keeps_the_link(tmp_path):
+    real = tmp_path / "sessions" / "run.json"
+    real.parent.mkdir()
+    real.write_text("previous")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    session_file.save(Session(BASE), link)
+    assert link.is_symlink() and link.resolve() == real
+    assert json.loads(real.read_text())["format"] == "tuiplay-session"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["run.json"]
+
+
+def test_an_interrupted_save_leaves_the_previous_file_and_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "run.json"
+    path.write_text("previous")
+
+    def interrupt(descriptor):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session_file.os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        session_file.save(Session(BASE), path)
+    assert path.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_save_refuses_to_replace_what_is_not_a_regular_file(tmp_path):
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    with pytest.raises(session_file.SessionFileError, match="is not a regular file"):
+        session_file.save(Session(BASE), pipe)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("a" * 300 + ".json", "File name too long"), ("missing/run.json", "No such file")],
+)
+def test_a_place_that_cannot_be_written_is_one_error_naming_it(tmp_path, name, reason):
+    with pytest.raises(session_file.SessionFileError, match=reason) as error:
+        session_file.save(Session(BASE), tmp_path / name)
+    assert str(error.value).startswith(str(tmp_path))
 
 
 def _saved(tmp_path) -> dict:

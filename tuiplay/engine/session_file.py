@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -74,21 +75,59 @@ def save(session: Session, path: str | os.PathLike) -> None:
         raise SessionFileError(
             f"{target}: not saved: the network diverged (NaN weights); reset it first"
         )
-    text = json.dumps(to_dict(session), allow_nan=False)
-    folder = target.parent if str(target.parent) else Path(".")
+    write_atomically(target, json.dumps(to_dict(session), allow_nan=False))
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `target`, then rename it over the target.
+
+    A symbolic link is written through (its file is replaced, the link stays), and a file
+    keeps its permissions; a new file gets the umask's. Raises SessionFileError naming
+    `target` as given.
+    """
+    destination = Path(os.path.realpath(target)) if os.path.islink(target) else target
+    mode = _mode_to_keep(target, destination)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        handle, temporary = _create_beside(destination, mode)
     except OSError as error:
         raise SessionFileError(f"{target}: cannot write here: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            if mode is not None:
+                os.fchmod(stream.fileno(), mode)  # the umask may have narrowed it
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
+        os.replace(temporary, destination)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise SessionFileError(f"{target}: cannot write: {error.strerror}") from None
+    finally:  # after a failure or an interrupt (KeyboardInterrupt too): no temporary left
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _mode_to_keep(target: Path, destination: Path) -> int | None:
+    """The permissions of the file being replaced, or None for a new file."""
+    try:
+        status = destination.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SessionFileError(f"{target}: cannot write: {error.strerror}") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise SessionFileError(f"{target}: is a folder; give a file name")
+    if not stat.S_ISREG(status.st_mode):
+        raise SessionFileError(
+            f"{target}: is not a regular file (a device, pipe or socket); give a file name"
+        )
+    return stat.S_IMODE(status.st_mode)
+
+
+def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
+    """A new temporary file in the target's folder: (descriptor, name). A new session file
+    gets the usual 0666 less the umask, as mkstemp's 0600 would make it private."""
+    name = target.parent / f".{target.name[:100]}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL  # never reuse a file that exists
+    return os.open(name, flags, 0o666 if mode is None else mode), str(name)
 
 
 def load(path: str | os.PathLike) -> Session:
