@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a subprocess for the real entry points."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ from engine_helpers import CONFORMANCE, load_vector
 
 from tuiplay import __version__
 from tuiplay.cli import main
+from tuiplay.engine import session_file
 
 
 def tuiplay(*args: str) -> subprocess.CompletedProcess:
@@ -148,6 +150,12 @@ BAD_INPUTS = [
     (["--fps", "fast"], "--fps"),
     (["--colors", "many"], "--colors"),
     (["frobnicate"], "frobnicate"),
+    (["train", "--epochs", "1", "--save", ""], "--save: the file name is empty"),
+    (["train", "--epochs", "1", "--save", "a" * 300 + ".json"], "File name too long"),
+    (["train", "--epochs", "1", "--save", "/dev/full"], "--save: /dev/full is not a regular file"),
+    (["train", "--epochs", "1", "--activation", "z" * 100_000], "invalid choice: 'zzz"),
+    (["train", "--epochs", "1", "--batch-size", "9" * 100_000], "is not a whole number"),
+    (["train", "--epochs", "1", "z" * 100_000], "unrecognized arguments"),
 ]
 
 
@@ -162,7 +170,7 @@ def test_bad_input_exits_2_with_one_line_naming_it(args, named, capsys):
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1, captured.err
-    assert named in lines[0]
+    assert named in lines[0] and len(lines[0]) < 400
     assert "Traceback" not in captured.err and captured.out == ""
 
 
@@ -180,6 +188,36 @@ def test_save_to_an_unwritable_place_fails_before_training(tmp_path):
     folder.mkdir()
     result = tuiplay("train", "--epochs", "1", "--save", str(folder))
     assert result.returncode == 2 and "is a folder" in result.stderr
+
+
+def test_save_under_a_file_says_it_is_a_file_not_a_folder(tmp_path, capsys):
+    (tmp_path / "good.json").write_text("{}")
+    assert main(["train", "--epochs", "1", "--save", str(tmp_path / "good.json" / "x.json")]) == 2
+    assert f"{tmp_path / 'good.json'} is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_save_that_fails_at_the_write_is_one_line_naming_the_file(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "sub" / "run.json"
+    target.parent.mkdir()
+    save = session_file.save
+
+    def save_after_the_folder_went_away(session, path):
+        shutil.rmtree(target.parent)  # removed while training ran
+        save(session, path)
+
+    monkeypatch.setattr(session_file, "save", save_after_the_folder_went_away)
+    args = ["train", "--seed", "0.5", "--epochs", "1", "--format", "csv", "--save", str(target)]
+    assert main(args) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"tuiplay: error: --save: {target}: cannot write here: No such file or directory"
+    ]
+
+
+def test_load_refuses_experiment_flags_in_the_same_words_in_train_and_the_app(capsys):
+    assert main(["train", "--epochs", "1", "--load", "x.json", "--seed", "1", "--noise", "5"]) == 2
+    assert capsys.readouterr().err == (
+        "tuiplay: error: --load: the file holds the whole experiment; drop --noise, --seed\n"
+    )
 
 
 def test_the_app_refuses_a_pipe_with_a_pointer_to_train():

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tuiplay.cli import main
+from tuiplay.commands import snapshot as snapshot_command
 
 SEED = "0.12345"
 SMALL = ("--size", "100x30")
@@ -80,3 +81,21 @@ def test_an_output_in_a_missing_folder_fails_before_training(tmp_path, capsys):
     status = main(["snapshot", "--epochs", "1000000", "-o", str(tmp_path / "no" / "out.svg")])
     assert status == 2
     assert "folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("", "--output: the file name is empty; give one"),
+        ("a" * 300 + ".svg", "File name too long"),
+        ("/dev/full", "--output: /dev/full: cannot write: No space left on device"),
+        ("/proc/version", "--output: /proc/version: cannot write: "),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(
+    capsys, monkeypatch, output, message
+):
+    monkeypatch.setattr(snapshot_command, "render_svg", lambda *args, **options: "<svg/>")
+    assert main(["snapshot", "-o", output]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and message in lines[0]

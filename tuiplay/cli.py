@@ -8,8 +8,11 @@ with exit status 2 and one line naming the flag, the value and what is allowed.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuiplay import __version__
@@ -20,6 +23,7 @@ from tuiplay.engine.config import (
     REGULARIZATIONS,
     Config,
     ConfigError,
+    shown,
 )
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 
 USAGE_ERROR = 2
+MAX_MESSAGE = 300  # characters of an argparse error; a 10 MB argument is not echoed whole
 
 # Config field -> the flag that sets it, to name flags in error messages.
 _FLAG_OF_FIELD = {
@@ -60,7 +65,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         message = message.removeprefix("argument ")  # "--noise: …", as our own errors read
-        self.exit(USAGE_ERROR, f"tuiplay: error: {message}\n")
+        self.exit(USAGE_ERROR, f"tuiplay: error: {_short_values(message)}\n")
+
+
+def _short_values(message: str) -> str:
+    """argparse quotes a bad value whole ("invalid choice: 'xxx…'"): cut long ones short."""
+    message = re.sub(r"'[^']{40,}'", lambda quoted: shown(quoted.group()[1:-1]), message)
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
 # -- flag value types (each error names what is allowed) -----------------------------------
@@ -70,11 +81,11 @@ def _number(low: float, high: float) -> object:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a number; allowed: {low:g} to {high:g}"
+                f"{shown(text)} is not a number; allowed: {low:g} to {high:g}"
             ) from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is out of range; allowed: {low:g} to {high:g}"
+                f"{shown(text)} is out of range; allowed: {low:g} to {high:g}"
             )
         return int(value) if value.is_integer() else value
 
@@ -89,10 +100,12 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a whole number; allowed: {low} to {high}"
+                f"{shown(text)} is not a whole number; allowed: {low} to {high}"
             ) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: {low} to {high}")
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is out of range; allowed: {low} to {high}"
+            )
         return value
 
     return parse
@@ -106,7 +119,7 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
         return tuple(int(part) for part in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a list of neuron counts; e.g. 4,2 (or '' for no hidden layer)"
+            f"{shown(text)} is not a list of neuron counts; e.g. 4,2 (or '' for no hidden layer)"
         ) from None
 
 
@@ -115,7 +128,7 @@ def _features(text: str) -> tuple[str, ...]:
     for name in names:
         if name not in FEATURES:
             raise argparse.ArgumentTypeError(
-                f"{name!r} is not a feature; allowed: {', '.join(FEATURES)}"
+                f"{shown(name)} is not a feature; allowed: {', '.join(FEATURES)}"
             )
     return names
 
@@ -126,9 +139,9 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         size = (int(width), int(height))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size; e.g. 120x40") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a size; e.g. 120x40") from None
     if not (20 <= size[0] <= 500 and 8 <= size[1] <= 200):
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed: 20x8 to 500x200")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is out of range; allowed: 20x8 to 500x200")
     return size
 
 
@@ -309,7 +322,7 @@ def warn(message: str) -> None:
 
 def _run_app(args: argparse.Namespace) -> int:
     config, warnings = config_from_args(args)
-    session = _session_to_load(args)
+    session = session_to_load(args)
     for message in warnings:
         warn(message)
     if not sys.stdout.isatty():
@@ -329,8 +342,9 @@ def _run_app(args: argparse.Namespace) -> int:
     return 0
 
 
-def _session_to_load(args: argparse.Namespace) -> Session | None:
-    """The session in --load's file, read before the app takes the screen. Raises UsageError."""
+def session_to_load(args: argparse.Namespace) -> Session | None:
+    """The session in --load's file (None without --load), read before any work or screen.
+    Raises UsageError."""
     if args.load is None:
         return None
     given = config_flags_given(args)
@@ -342,6 +356,32 @@ def _session_to_load(args: argparse.Namespace) -> Session | None:
         return session_file.load(args.load)
     except session_file.SessionFileError as error:
         raise UsageError(f"--load: {error}") from None
+
+
+def check_writable(option: str, path: str, *, replaceable: bool = False) -> None:
+    """Fail before the work, not after, when `path` could not be written. With `replaceable`,
+    what is there must be a regular file (saving renames a new file over it).
+    Raises UsageError naming the option and the path."""
+    if path == "":
+        raise UsageError(f"{option}: the file name is empty; give one")
+    target = Path(path)
+    folder = target.parent
+    try:
+        if target.is_dir():
+            raise UsageError(f"{option}: {path} is a folder; give a file name")
+        if replaceable and target.exists() and not target.is_file():
+            raise UsageError(
+                f"{option}: {path} is not a regular file (a device, pipe or socket); "
+                "give a file name"
+            )
+        if not folder.exists():
+            raise UsageError(f"{option}: {path}: folder {folder} does not exist")
+        if not folder.is_dir():
+            raise UsageError(f"{option}: {path}: {folder} is a file, not a folder")
+    except OSError as error:  # e.g. a name too long for the file system
+        raise UsageError(f"{option}: {path}: {error.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option}: {path}: folder {folder} is not writable")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,16 @@ epochs. With --seed the same command writes the same file.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from tuiplay.cli import UsageError, add_config_flags, config_from_args, parse_size, warn
+from tuiplay.cli import (
+    UsageError,
+    add_config_flags,
+    check_writable,
+    config_from_args,
+    parse_size,
+    warn,
+)
 from tuiplay.commands.compare import epoch_count
 from tuiplay.engine.config import Config
 
@@ -49,22 +55,13 @@ def run(args: argparse.Namespace) -> int:
     config, warnings = config_from_args(args)
     for message in warnings:
         warn(message)
-    check_writable(args.output)
+    check_writable("--output", args.output)
     svg = render_svg(config, args.epochs, args.size, colors=args.colors, press=args.press)
-    Path(args.output).write_text(svg, encoding="utf-8")
+    try:  # written in place, not renamed over, so that -o /dev/stdout works
+        Path(args.output).write_text(svg, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--output: {args.output}: cannot write: {error.strerror}") from None
     return 0
-
-
-def check_writable(path: str) -> None:
-    """Fail before training, not after, when the picture could not be written there."""
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        raise UsageError(f"--output: {path} is a folder; give a file name")
-    if not folder.is_dir():
-        raise UsageError(f"--output: {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"--output: {path}: folder {folder} is not writable")
 
 
 def render_svg(

@@ -11,16 +11,15 @@ import argparse
 import csv
 import json
 import math
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from tuiplay.cli import (
     UsageError,
     add_config_flags,
-    config_flags_given,
+    check_writable,
     config_from_args,
+    session_to_load,
     warn,
     whole_number,
 )
@@ -48,8 +47,8 @@ _epochs = whole_number(0, 10_000_000)
 
 def run(args: argparse.Namespace) -> int:
     session = _start_session(args)
-    if args.save:
-        check_writable(args.save)
+    if args.save is not None:
+        check_writable("--save", args.save, replaceable=True)
     write = _writer(args.format, session)
     write(_row(session))  # epoch 0, or the loaded session's epoch
     with _progress(args.epochs) as advance:
@@ -64,38 +63,19 @@ def run(args: argparse.Namespace) -> int:
             f"warning: the network diverged at epoch {session.epoch} (NaN or infinite loss); "
             "lower --learning-rate"
         )
-    if args.save:
+    if args.save is not None:
         _save(session, args.save)
     return 0
 
 
 def _start_session(args: argparse.Namespace) -> Session:
-    if args.load:
-        given = config_flags_given(args)
-        if given:
-            raise UsageError(
-                f"--load: cannot be combined with {given[0]} (the file has its config)"
-            )
-        try:
-            return session_file.load(args.load)
-        except session_file.SessionFileError as error:
-            raise UsageError(f"--load: {error}") from None
+    session = session_to_load(args)
+    if session is not None:
+        return session
     config, warnings = config_from_args(args)
     for message in warnings:
         warn(message)
     return Session(config)
-
-
-def check_writable(path: str) -> None:
-    """Fail before training, not after, when the session could not be saved there."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise UsageError(f"--save: {path} is a folder; give a file name")
-    if not folder.is_dir():
-        raise UsageError(f"--save: {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"--save: {path}: folder {folder} is not writable")
 
 
 def _save(session: Session, path: str) -> None:
