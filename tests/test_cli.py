@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a subprocess for the real entry points."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -152,7 +153,6 @@ BAD_INPUTS = [
     (["frobnicate"], "frobnicate"),
     (["train", "--epochs", "1", "--save", ""], "--save: the file name is empty"),
     (["train", "--epochs", "1", "--save", "a" * 300 + ".json"], "File name too long"),
-    (["train", "--epochs", "1", "--save", "/dev/full"], "--save: /dev/full is not a regular file"),
     (["train", "--epochs", "1", "--activation", "z" * 100_000], "invalid choice: 'zzz"),
     (["train", "--epochs", "1", "--batch-size", "9" * 100_000], "is not a whole number"),
     (["train", "--epochs", "1", "z" * 100_000], "unrecognized arguments"),
@@ -194,6 +194,13 @@ def test_save_under_a_file_says_it_is_a_file_not_a_folder(tmp_path, capsys):
     (tmp_path / "good.json").write_text("{}")
     assert main(["train", "--epochs", "1", "--save", str(tmp_path / "good.json" / "x.json")]) == 2
     assert f"{tmp_path / 'good.json'} is a file, not a folder" in capsys.readouterr().err
+
+
+def test_save_refuses_to_replace_a_device_or_pipe_before_training(tmp_path, capsys):
+    pipe = tmp_path / "pipe"  # a pipe, not /dev/full: a regression must not replace a device
+    os.mkfifo(pipe)
+    assert main(["train", "--epochs", "1000000", "--save", str(pipe)]) == 2
+    assert f"--save: {pipe} is not a regular file" in capsys.readouterr().err
 
 
 def test_a_save_that_fails_at_the_write_is_one_line_naming_the_file(tmp_path, capsys, monkeypatch):

@@ -99,6 +99,41 @@ def test_bad_url_values_are_errors_naming_key_and_value(url, named):
 
 
 @pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "#networkShape=4,x",
+            "networkShape='4,x' is not a list of neuron counts; allowed: comma-separated whole "
+            "numbers, 1 to 64 neurons per layer, up to 16 layers",
+        ),
+        (
+            "#networkShape=99",
+            "networkShape: '99' has a layer of 99 neurons; allowed: 1 to 64 per layer",
+        ),
+        (
+            "#learningRate=Infinity",
+            "learningRate='Infinity' is not a finite number; allowed: a number from 0 to 1e6",
+        ),
+        (
+            "#batchSize=2.5",
+            "batchSize='2.5' is not a whole number; allowed: a whole number from 1 to 10000",
+        ),
+        ("#noise=abc", "noise='abc' is not a number; allowed: 0 to 100 (percent)"),
+    ],
+)
+def test_a_bad_url_value_is_named_whole_with_what_is_allowed(url, message):
+    with pytest.raises(ConfigError) as error:
+        Config.from_url(url)
+    assert str(error.value) == f"url: {message}"
+
+
+def test_a_huge_neuron_count_is_not_printed_whole():
+    with pytest.raises(ConfigError) as error:
+        Config.from_url("#networkShape=" + "9" * 300)
+    assert len(str(error.value)) < 200
+
+
+@pytest.mark.parametrize(
     ("change", "named"),
     [
         ({"learning_rate": -1}, "learning_rate"),

@@ -31,6 +31,17 @@ NEW_LAYER_NEURONS = 2
 LARGE_MAX_HIDDEN_LAYERS = 16
 LARGE_MAX_NEURONS = 64
 MAX_SEED_LENGTH = 64
+MAX_RATE = 1e6
+MAX_BATCH_SIZE = 10_000
+
+# What a numeric setting allows, in the words of error messages (here and in url.py).
+ALLOWED = {
+    "learning_rate": "a number from 0 to 1e6",  # MAX_RATE
+    "regularization_rate": "a number from 0 to 1e6",
+    "perc_train_data": "1 to 100 (percent)",
+    "noise": "0 to 100 (percent)",
+    "batch_size": f"a whole number from 1 to {MAX_BATCH_SIZE}",
+}
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -93,18 +104,22 @@ class Config:
         self._validate()
 
     def _validate(self) -> None:
-        _check_number("learning_rate", self.learning_rate, 0, 1e6, "a number from 0 to 1e6")
+        _check_number("learning_rate", self.learning_rate, 0, MAX_RATE, ALLOWED["learning_rate"])
         _check_choice("activation", self.activation, ACTIVATIONS)
         _check_choice("regularization", self.regularization, REGULARIZATIONS)
         _check_number(
-            "regularization_rate", self.regularization_rate, 0, 1e6, "a number from 0 to 1e6"
+            "regularization_rate",
+            self.regularization_rate,
+            0,
+            MAX_RATE,
+            ALLOWED["regularization_rate"],
         )
         _check_choice("problem", self.problem, PROBLEMS)
         _check_choice("dataset", self.dataset, CLASSIFICATION_DATASETS)
         _check_choice("reg_dataset", self.reg_dataset, REGRESSION_DATASETS)
-        _check_number("perc_train_data", self.perc_train_data, 1, 100, "1 to 100 (percent)")
-        _check_number("noise", self.noise, 0, 100, "0 to 100 (percent)")
-        _check_integer("batch_size", self.batch_size, 1, 10_000)
+        _check_number("perc_train_data", self.perc_train_data, 1, 100, ALLOWED["perc_train_data"])
+        _check_number("noise", self.noise, 0, 100, ALLOWED["noise"])
+        _check_integer("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         self._validate_network_shape()
         if self.seed is not None and (
             not isinstance(self.seed, str)
@@ -137,7 +152,7 @@ class Config:
                 raise ConfigError(f"network_shape: {shown(shape)} must be whole numbers")
             if not 1 <= neurons <= max_neurons:
                 raise ConfigError(
-                    f"network_shape: {shown(shape)} has a layer of {neurons} neurons; "
+                    f"network_shape: {shown(shape)} has a layer of {shown(neurons)} neurons; "
                     f"allowed: 1 to {max_neurons} per layer{hint}"
                 )
 

@@ -12,7 +12,15 @@ import math
 from typing import Any
 from urllib.parse import unquote
 
-from tuiplay.engine.config import Config, ConfigError, js_number, shown
+from tuiplay.engine.config import (
+    ALLOWED,
+    LARGE_MAX_HIDDEN_LAYERS,
+    LARGE_MAX_NEURONS,
+    Config,
+    ConfigError,
+    js_number,
+    shown,
+)
 
 # The Playground's key order when it writes a URL.
 _KEY_ORDER = [
@@ -110,23 +118,43 @@ def _number(key: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ConfigError(f"url: {key}={shown(value)} is not a number") from None
+        raise ConfigError(f"url: {key}={shown(value)} is not a number; {_allowed(key)}") from None
     if not math.isfinite(number):
-        raise ConfigError(f"url: {key}={shown(value)} is not a finite number")
+        raise ConfigError(f"url: {key}={shown(value)} is not a finite number; {_allowed(key)}")
     return int(number) if number.is_integer() else number
 
 
 def _whole_number(key: str, value: str) -> int:
     number = _number(key, value)
     if not isinstance(number, int):
-        raise ConfigError(f"url: {key}={shown(value)} is not a whole number")
+        raise ConfigError(f"url: {key}={shown(value)} is not a whole number; {_allowed(key)}")
     return number
+
+
+def _allowed(key: str) -> str:
+    return f"allowed: {ALLOWED[_READERS[key][0]]}"
+
+
+# From a URL a network beyond the UI's limits turns the large-network option on by itself.
+_NETWORK_SHAPE_ALLOWED = (
+    f"allowed: comma-separated whole numbers, 1 to {LARGE_MAX_NEURONS} neurons per layer, "
+    f"up to {LARGE_MAX_HIDDEN_LAYERS} layers"
+)
 
 
 def _network_shape(value: str) -> tuple[int, ...]:
     if value == "":
         return ()
-    return tuple(_whole_number("networkShape", part) for part in value.split(","))
+    try:
+        counts = [float(part) for part in value.split(",")]  # as JavaScript's +part: 4.0 is 4
+    except ValueError:
+        counts = []
+    if not counts or not all(math.isfinite(count) and count.is_integer() for count in counts):
+        raise ConfigError(
+            f"url: networkShape={shown(value)} is not a list of neuron counts; "
+            f"{_NETWORK_SHAPE_ALLOWED}"
+        )
+    return tuple(int(count) for count in counts)
 
 
 _READERS = {
@@ -171,23 +199,17 @@ def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
         else:
             warnings.append(f"url: unknown key {shown(key)} ignored")
     changes["features"] = tuple(features)
-    shape = changes.get("network_shape", base.network_shape)
     try:
         config = base.replace(**changes)
     except ConfigError as error:
-        if "network_shape" not in str(error) or not _fits_large(shape):
+        if not str(error).startswith("network_shape:"):
             raise ConfigError(f"url: {_with_url_key(str(error))}") from None
-        config = base.replace(**changes, large_network=True)
+        try:
+            config = base.replace(**changes, large_network=True)
+        except ConfigError as large_error:
+            raise ConfigError(f"url: {_with_url_key(str(large_error))}") from None
     warnings.extend(f"url: {note}" for note in config.beyond_ui_limits())
     return config, warnings
-
-
-def _fits_large(shape: tuple[int, ...]) -> bool:
-    try:
-        Config(network_shape=shape, large_network=True)
-    except ConfigError:
-        return False
-    return True
 
 
 def _with_url_key(message: str) -> str:
