@@ -113,7 +113,10 @@ BAD_INPUTS = [
     (["train", "--epochs", "1", "--noise", "-1"], "--noise"),
     (["train", "--epochs", "1", "--train-percent", "0"], "--train-percent"),
     (["train", "--epochs", "1", "--hidden", "9"], "--hidden"),
-    (["train", "--epochs", "1", "--hidden", "4,x"], "--hidden"),
+    (
+        ["train", "--epochs", "1", "--hidden", "4,x"],
+        "'4,x' is not a list of neuron counts; allowed",
+    ),
     (["train", "--epochs", "1", "--hidden", "1,1,1,1,1,1,1"], "--hidden"),
     (["train", "--epochs", "1", "--features", "x,z"], "--features"),
     (["train", "--epochs", "1", "--activation", "swish"], "--activation"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +18,8 @@ from tuiplay import __version__
 from tuiplay.engine.activations import ACTIVATIONS
 from tuiplay.engine.config import (
     CLASSIFICATION_DATASETS,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
     PROBLEMS,
     REGULARIZATIONS,
     Config,
@@ -69,8 +70,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _short_values(message: str) -> str:
-    """argparse quotes a bad value whole ("invalid choice: 'xxx…'"): cut long ones short."""
-    message = re.sub(r"'[^']{40,}'", lambda quoted: shown(quoted.group()[1:-1]), message)
+    """argparse quotes a bad value whole ("invalid choice: 'xxx…' (choose from …)"):
+    cut a long value short, keeping the choices, and cut any message at MAX_MESSAGE."""
+    head, invalid, rest = message.partition("invalid choice: ")
+    value, choose, choices = rest.rpartition(" (choose from ")
+    if invalid and choose and len(value) > 40:
+        message = f"{head}{invalid}{value[:39]}…{choose}{choices}"
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
@@ -119,7 +124,9 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
         return tuple(int(part) for part in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{shown(text)} is not a list of neuron counts; e.g. 4,2 (or '' for no hidden layer)"
+            f"{shown(text)} is not a list of neuron counts; allowed: comma-separated whole "
+            f"numbers, 1 to {MAX_NEURONS} per layer, up to {MAX_HIDDEN_LAYERS} layers (more with "
+            "--large-network), e.g. 4,2, or '' for no hidden layer"
         ) from None
 
 
