@@ -75,10 +75,10 @@ def save(session: Session, path: str | os.PathLike) -> None:
         raise SessionFileError(
             f"{target}: not saved: the network diverged (NaN weights); reset it first"
         )
-    write_atomically(target, json.dumps(to_dict(session), allow_nan=False))
+    _write_atomically(target, json.dumps(to_dict(session), allow_nan=False))
 
 
-def write_atomically(target: Path, text: str) -> None:
+def _write_atomically(target: Path, text: str) -> None:
     """Write `text` to a temporary file beside `target`, then rename it over the target.
 
     A symbolic link is written through (its file is replaced, the link stays), and a file
@@ -101,7 +101,8 @@ def write_atomically(target: Path, text: str) -> None:
         os.replace(temporary, destination)
     except OSError as error:
         raise SessionFileError(f"{target}: cannot write: {error.strerror}") from None
-    finally:  # after a failure or an interrupt (KeyboardInterrupt too): no temporary left
+    finally:  # after a failure or an interrupt (KeyboardInterrupt too), no temporary is left;
+        # after the rename there is none to remove
         Path(temporary).unlink(missing_ok=True)
 
 
