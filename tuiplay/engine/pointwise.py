@@ -6,10 +6,12 @@ lists of numpy calls with every argument bound (`functools.partial`, over bound 
 methods, which skip numpy's function dispatch), run in order for each point, so Python does
 no attribute lookups or indexing in the loop.
 
-Exact rewrites that save calls:
+Rewrites that save calls:
 - the learning rate is folded into the output's delta, which scales every gradient through
   the chain rule (so the update needs no separate `lr *` step);
 - a layer's gradient is one `dot` of a column and a row;
+- a layer's incoming gradient is delta times the next layer's whole [bias, weights] matrix
+  (contiguous, so numpy copies nothing), whose bias column gives a number nobody reads;
 - the outputs of all hidden layers share one buffer (each layer as [1, outputs], the 1
   being the next layer's bias input), so one or two calls give every layer's slope f'
   (activations.slope_calls) before the backward pass walks the layers;
@@ -19,7 +21,10 @@ Exact rewrites that save calls:
 - with L1, links that die are looked for once per chunk of points, and the pull is shared
   by a chunk while no weight changes sign; a chunk where either happened is rewound to the
   first such point and the rest redone (_PointUpdate).
-Every rewrite gives the same numbers bit for bit: tests/test_engine_paths.py compares.
+The chunked checks and the shared pull give bit for bit what a check and a pull after every
+point give (tests/test_engine_paths.py compares). The products themselves add up in BLAS's
+order, not nn.ts's, so results agree with nn.ts to rounding: the conformance tests hold them to
+1e-6 and the same dead links (tests/test_conformance.py, tests/reference_nn.py).
 """
 
 from __future__ import annotations
@@ -85,7 +90,9 @@ class PointwisePlan:
         output_scaled = network.params_and_room[total - 1 - last : total + 1 + last]
         output_scaled_out = network.grads[total - 2 * (1 + last) : total]
         totals = [np.empty(n) for n in sizes]
-        output_grads = [np.empty(n) for n in sizes[:-1]] + [output_scaled_out[1 : 1 + last]]
+        # delta times the next layer's [bias, weights]: the bias's number is never read
+        incoming = [np.empty(1 + n) for n in sizes[:-1]] + [output_scaled_out[: 1 + last]]
+        output_grads = [row[1:] for row in incoming]
         deltas = [np.empty(n) for n in sizes]  # d loss / d total input, times lr
 
         forward: list[Call] = activation_calls(
@@ -109,7 +116,7 @@ class PointwisePlan:
                         layer_with_ones[layer - 1][None, :],
                         network.layer_grads[layer],
                     ),
-                    partial(delta.dot, network.weights[layer], output_grads[layer - 1]),
+                    partial(delta.dot, network.layer_params[layer], incoming[layer - 1]),
                 ]
 
         first_params, first_grads = network.layer_params[0], network.layer_grads[0]
@@ -154,7 +161,7 @@ class PointwisePlan:
             for step, (forward, last, scaled, scaled_out, backward, target) in zip(steps, chunk):
                 for call in forward:
                     call()
-                total = float(output_dot(last))
+                total = output_dot(last)  # a numpy float: math.tanh takes it as it is
                 if classification:
                     output = tanh(total)
                     delta = learning_rate * ((output - target) * (1 - output * output))
