@@ -68,6 +68,28 @@ def test_a_preset_plays_its_own_sequence_and_flags_change_every_step():
     circle = steps("--preset", "video-circle", "--learning-rate", "0.1")
     assert [step.caption for step in circle] == VIDEO_CAPTIONS[:5]
     assert {step.config.learning_rate for step in circle} == {0.1}
+    spiral = steps("--preset", "video-spiral")
+    assert [step.caption for step in spiral] == VIDEO_CAPTIONS[5:]
+
+
+def test_a_dataset_without_a_preset_plays_both_setups_on_it_and_the_captions_name_them():
+    xor = steps("--dataset", "xor")
+    captions = [step.caption for step in xor]
+    assert len(captions) == len(set(captions)) == 14
+    assert captions[0] == "xor · lr 0.03 · features x,y · 1 hidden layer · 1 neuron"
+    assert captions[5] == "xor · lr 0.01 · all seven features · 1 hidden layer · 1 neuron"
+    assert captions[13] == "xor · lr 0.01 · all seven features · 2 hidden layers · 8 and 8 neurons"
+    assert {step.config.dataset for step in xor} == {"xor"}
+
+
+def test_flags_that_give_both_setups_one_setup_show_each_network_once():
+    same = steps("--dataset", "xor", "--features", "x,y", "--learning-rate", "0.1")
+    shapes = [step.config.network_shape for step in same]
+    assert shapes == [(1,), (2,), (3,), (4,), (8,), (6,), (8, 2), (8, 4), (8, 6), (8, 8)]
+    assert [step.caption for step in same][:2] == [
+        "xor · 1 hidden layer · 1 neuron",
+        "xor · 1 hidden layer · 2 neurons",
+    ]
 
 
 def test_hidden_gives_your_own_sequence():

@@ -268,12 +268,13 @@ def _title(config: Config, epochs: int) -> str:
     )
     return (
         f"{config.active_dataset} · {config.activation} · lr {config.learning_rate:g} · "
-        f"batch {config.batch_size} · {regularization} · {_features_text(config)} · "
+        f"batch {config.batch_size} · {regularization} · {features_text(config)} · "
         f"seed {config.seed} · {epochs:,} epochs"
     )
 
 
-def _features_text(config: Config) -> str:
+def features_text(config: Config) -> str:
+    """'features x,y', or 'all seven features'."""
     if config.features == FEATURES:
         return "all seven features"
     return "features " + ",".join(config.features)

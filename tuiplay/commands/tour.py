@@ -3,13 +3,17 @@
 With no flags: the circle with one hidden layer of 1, 2, 3, 4 and 8 neurons, then the
 spiral with 1, 2, 4, 6 and 8, then 8 and 2, 4, 6, 8. `--preset video-circle` (or
 video-spiral) plays one of the two; other experiment flags change every step; `--hidden`
-gives your own sequence of networks. Every step uses the same seed, so the same data.
+gives your own sequence of networks. A dataset without a preset (--dataset xor) plays both
+sequences on it, each with its own setup, and the captions name the settings that differ;
+a network shown again with the same setup is skipped. Every step uses the same seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tuiplay.cli import (
@@ -24,6 +28,8 @@ from tuiplay.cli import (
 from tuiplay.commands.compare import (
     VIDEO_SEQUENCES,
     caption,
+    describe_network,
+    features_text,
     with_shape,
 )
 from tuiplay.engine.config import Config
@@ -106,7 +112,53 @@ def steps_from_args(args: argparse.Namespace) -> list[TourStep]:
 
     configs = _configs(args)
     seed = configs[0].seed or random_seed()
-    return [TourStep(caption(config), config.replace(seed=seed)) for config in configs]
+    configs = [config.replace(seed=seed) for config in configs]
+    return [TourStep(text, config) for text, config in zip(captions(configs), configs, strict=True)]
+
+
+# What a caption may add between the dataset and the network; the rest of a Config is the
+# dataset (in every caption), the network, the seed (one for all) or not a setting.
+_CAPTION_SETTINGS = tuple(
+    field.name
+    for field in dataclasses.fields(Config)
+    if field.compare
+    and field.name not in ("dataset", "reg_dataset", "problem", "network_shape", "seed")
+)
+
+
+def captions(configs: Sequence[Config]) -> list[str]:
+    """Each step in words: 'circle · 1 hidden layer · 3 neurons'. Where steps on the same
+    dataset differ in more than their network (--dataset xor plays both of the video's setups
+    on xor), each of them also names those settings: 'xor · lr 0.03 · features x,y · …'."""
+    datasets = {config.active_dataset for config in configs}
+    varying = {
+        dataset: _varying_settings([c for c in configs if c.active_dataset == dataset])
+        for dataset in datasets
+    }
+    return [_caption(config, varying[config.active_dataset]) for config in configs]
+
+
+def _varying_settings(configs: Sequence[Config]) -> list[str]:
+    """The settings (but the network) in which some of `configs` differ."""
+    return [name for name in _CAPTION_SETTINGS if len({getattr(c, name) for c in configs}) > 1]
+
+
+def _caption(config: Config, settings: Sequence[str]) -> str:
+    if not settings:
+        return caption(config)
+    details = [_setting_text(config, name) for name in settings]
+    return " · ".join([config.active_dataset, *details, describe_network(config.network_shape)])
+
+
+def _setting_text(config: Config, name: str) -> str:
+    """One setting in a caption: 'lr 0.03', 'features x,y', 'activation tanh'."""
+    if name == "features":
+        return features_text(config)
+    if name == "learning_rate":
+        return f"lr {config.learning_rate:g}"
+    value = getattr(config, name)
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{name.replace('_', ' ')} {shown}"
 
 
 def _configs(args: argparse.Namespace) -> list[Config]:
@@ -114,11 +166,14 @@ def _configs(args: argparse.Namespace) -> list[Config]:
     if args.shapes is not None:
         return _sequence(args, args.shapes)
     if preset is None:
-        return [
+        both = [
             config
             for name in VIDEO_SEQUENCES
             for config in _sequence(argparse.Namespace(**{**vars(args), "preset": name}))
         ]
+        # Flags that give both sequences one setup (--features and --learning-rate) make
+        # some of the spiral's steps the circle's again: the same run, shown once.
+        return list(dict.fromkeys(both))
     if preset not in VIDEO_SEQUENCES:
         raise UsageError(
             f"--preset: {preset} has no sequence of networks; give them with --hidden, "
