@@ -92,6 +92,15 @@ def test_flags_that_give_both_setups_one_setup_show_each_network_once():
     ]
 
 
+def test_the_help_says_what_each_way_of_calling_the_tour_plays(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["tour", "--help"])
+    shown = capsys.readouterr().out
+    assert "tuiplay tour --preset video-circle  the circle's sequence only (5 steps)" in shown
+    assert "tuiplay tour --preset video-spiral  the spiral's sequence only (9 steps)" in shown
+    assert "--dataset xor) plays both sequences on it" in shown
+
+
 def test_hidden_gives_your_own_sequence():
     own = steps("--dataset", "xor", "--hidden", "", "4", "4,4")
     assert [step.caption for step in own] == [

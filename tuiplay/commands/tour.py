@@ -1,11 +1,18 @@
 """`tuiplay tour`: the app plays the reference video's experiment by itself, with captions.
 
-With no flags: the circle with one hidden layer of 1, 2, 3, 4 and 8 neurons, then the
-spiral with 1, 2, 4, 6 and 8, then 8 and 2, 4, 6, 8. `--preset video-circle` (or
-video-spiral) plays one of the two; other experiment flags change every step; `--hidden`
-gives your own sequence of networks. A dataset without a preset (--dataset xor) plays both
-sequences on it, each with its own setup, and the captions name the settings that differ;
-a network shown again with the same setup is skipped. Every step uses the same seed.
+What it plays:
+  tuiplay tour                        the video, 14 steps: the circle with one hidden layer
+                                      of 1, 2, 3, 4 and 8 neurons, then the spiral with 1, 2,
+                                      4, 6 and 8, then two layers of 8 and 2, 4, 6, 8
+  tuiplay tour --preset video-circle  the circle's sequence only (5 steps)
+  tuiplay tour --preset video-spiral  the spiral's sequence only (9 steps)
+  tuiplay tour --hidden 1 2 4,2       your own sequence of networks
+Other experiment flags change every step (--learning-rate 0.1, --seed 7). A dataset given
+without a preset (--dataset xor) plays both sequences on it, each with its own setup (x and
+y at lr 0.03, then all seven features at lr 0.01), and the captions name those settings;
+a network the first sequence has shown with the same setup is not shown again.
+Every step uses the same seed, so the same data. Keys: space pauses, → or n skips ahead,
+← or p goes back, q quits.
 """
 
 from __future__ import annotations
@@ -48,7 +55,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "tour",
         help="the app plays the video's experiment by itself, with a caption per step",
-        description=__doc__.splitlines()[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keep the table of what plays
         conflict_handler="resolve",  # our --hidden (several shapes) replaces the shared one
     )
     add_config_flags(parser)
