@@ -4,8 +4,8 @@ and only what is in view is drawn, but what scrolls in is always the latest fram
 import numpy as np
 from textual.geometry import Region
 
-from tests.app_helpers import record_refreshes
-from tuiplay.ui.widgets.network import BAR_GLYPHS
+from tests.app_helpers import record_refreshes, wait_for
+from tuiplay.ui.widgets.network import BAR_GLYPHS, REPAINT_LINES
 
 SIZE = (120, 40)
 NEURONS = 64
@@ -69,3 +69,21 @@ async def test_a_large_network_repaints_only_cells_in_view(new_app):
         assert regions, "the new weights were not drawn"
         view = Region(0, 0, *network.size)
         assert all(region.overlaps(view) for region in regions)
+
+
+async def test_a_large_network_is_repainted_a_few_lines_per_screen_update(new_app):
+    app = new_app(network_shape=(NEURONS,) * 3, large_network=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        network = network_of(app)
+        refreshes = record_refreshes(network)
+        params = app.session.network.params
+        params[:] = np.random.default_rng(2).uniform(-1, 1, params.size)
+
+        def lines_repainted() -> set[int]:
+            return {region.y for call in refreshes for region in call}
+
+        app._draw()
+        assert 0 < len(lines_repainted()) <= REPAINT_LINES
+        every_node_in_view = set(range(1, network.scrollable_content_region.height))
+        await wait_for(pilot, lambda: lines_repainted() == every_node_in_view)

@@ -79,6 +79,7 @@ KEY_QUIET = 0.06
 CHUNK = 0.002  # seconds of epochs between looks for a waiting key
 LONG_EPOCH = 0.02  # seconds: a longer epoch is trained in pieces of about PIECE seconds
 PIECE = 0.005
+LOOP_BUSY = 0.005  # seconds of others' work in one turn of the event loop, see _take_turn
 INPUT_SWITCH_INTERVAL = 0.001  # seconds: how long the input thread may wait for its turn
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
@@ -429,6 +430,7 @@ class TuiplayApp(App[None]):
         and still lets every key and screen update in within one slice.
         """
         while self.playing:
+            await self._take_turn()
             if self._input_waiting():
                 await asyncio.sleep(SLICE)  # a key is on its way through Textual: let it
                 continue
@@ -441,9 +443,19 @@ class TuiplayApp(App[None]):
             elif not self._input_waiting() and not self.session.mid_epoch:
                 now = time.perf_counter()
                 if now - self._last_frame >= 1 / self.fps:
-                    self._draw(panels=self._panels_due(now))
+                    await self._take_turn()  # a large network's slice and frame each take long
+                    if self.playing and not self._input_waiting():
+                        self._draw(panels=self._panels_due(now))
                 elif now - self._last_collection >= COLLECTION_PERIOD:
                     self._collect_garbage(now)
+
+    async def _take_turn(self) -> None:
+        """Let the event loop run what is waiting. If that held it longer than LOOP_BUSY
+        (a screen update of a large network), give it another turn before more work of ours,
+        so that the loop reads the terminal between the two."""
+        yielded = time.perf_counter()
+        await asyncio.sleep(0)
+        if time.perf_counter() - yielded > LOOP_BUSY:
             await asyncio.sleep(0)
 
     def _panels_due(self, now: float) -> tuple[str, ...]:

@@ -35,8 +35,15 @@ THUMB_SIZES = (8, 6, 4, 2)  # thumbnail width in cells = height in pixels, large
 BAR_GLYPHS = "▁▂▃▄▅▆▇█"
 BAR_THRESHOLDS = 0.05 * 2.0 ** np.arange(len(BAR_GLYPHS))  # |w| at which each bar starts
 DEAD_CODE, NAN_CODE = 100, 101  # bar codes beyond the sizes -8 .. 8
+# Every bar code's glyph and kind of colour (negative, positive, weak, NaN), by entry: codes
+# -8 .. 8 at entries 0 .. 16, then a dead link and a weight that is not a number.
+NEGATIVE, POSITIVE, WEAK, NOT_A_NUMBER = range(4)
+ZERO_ENTRY, DEAD_ENTRY, NAN_ENTRY = 8, 17, 18
+BAR_TABLE_GLYPHS = np.array([*BAR_GLYPHS[::-1], "·", *BAR_GLYPHS, "×", "?"])
+BAR_TABLE_KINDS = np.array([NEGATIVE] * 8 + [WEAK] + [POSITIVE] * 8 + [WEAK, NOT_A_NUMBER])
 THUMBNAIL_CACHE_SIZE = 4096  # distinct thumbnail rows kept between frames
 BAR_ROW_CACHE_SIZE = 4096  # distinct rows of weight bars kept between frames
+REPAINT_LINES = 10  # changed lines repainted per screen update, see _repaint_some
 STYLE_NAMES = ("header", "header-selected", "cursor", "feature-on", "feature-off", "weak")
 FEATURE_LABEL_WIDTH = 2 + max(len(label) for label in FEATURE_LABELS.values())
 
@@ -191,8 +198,11 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
         self._bar_rows: dict[bytes, tuple[Segment, ...]] = {}
-        self._marks: dict[tuple[str, int], Segment] = {}  # bars and bias squares by code
+        self._marks: dict[tuple[str, int], Segment] = {}  # bias squares by shade
+        self._bar_kind_styles: tuple[Style, ...] = ()
         self._rendered: dict[int, tuple[int, int, Strip]] = {}  # line: scroll x, width, strip
+        self._unpainted: dict[int, set[int]] = {}  # line: columns changed, not yet repainted
+        self._repaint_scheduled = False
         self._glance_drawn: tuple | None = None
 
     @property
@@ -214,6 +224,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         self._styles = {}  # the theme or the stylesheet changed
         self._marks = {}
+        self._bar_kind_styles = ()
         self._bar_rows = {}
         self._cells = [[None] * len(line) for line in self._cells]
         self._rendered = {}
@@ -284,6 +295,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cells = [[None] * len(layout.columns) for _ in range(layout.height)]
         if force or len(old_cells) != len(self._cells):
             self._rendered.clear()
+            self._unpainted.clear()
             self.refresh()
             return
         self._refresh_changed_cells(old_cells, layout)
@@ -294,21 +306,34 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         Textual resends every cell of a dirty span, so a thumbnail that changed should not
         drag the rest of its line along. Lines out of view are drawn when they scroll in.
         """
-        scroll_x, scroll_y = self.scroll_offset
-        width, height = self.size
+        (scroll_x, scroll_y), (width, height) = (
+            self.scroll_offset,
+            self.scrollable_content_region.size,
+        )
         shown = self._columns_between(scroll_x, scroll_x + width)
         in_view = range(max(scroll_y, 0), min(scroll_y + height, layout.height))
-        kept = {line: self._rendered[line] for line in in_view if line in self._rendered}
-        self._rendered = kept
+        self._rendered = {line: self._rendered[line] for line in in_view if line in self._rendered}
         for line in in_view:
-            changed = [
-                index for index in shown if old_cells[line][index] != self._cell(line, index)
-            ]
+            old = old_cells[line]
+            changed = [index for index in shown if old[index] != self._cell(line, index)]
             if changed:
-                self._rendered.pop(line, None)
-                for index in changed:
-                    column = layout.columns[index]
-                    self.refresh(Region(column.x - scroll_x, line - scroll_y, column.width, 1))
+                self._unpainted.setdefault(line, set()).update(changed)
+        self._repaint_some()
+
+    def _repaint_some(self) -> None:
+        """Repaint up to REPAINT_LINES of the changed lines, and the rest after the screen
+        has shown those: Textual spends about a millisecond a line on a large network's
+        panel, and the event loop reads no key while it does."""
+        self._repaint_scheduled = False
+        scroll_x, scroll_y = self.scroll_offset
+        for line in sorted(self._unpainted)[:REPAINT_LINES]:
+            self._rendered.pop(line, None)
+            for index in self._unpainted.pop(line):
+                column = self._layout.columns[index]
+                self.refresh(Region(column.x - scroll_x, line - scroll_y, column.width, 1))
+        if self._unpainted and not self._repaint_scheduled:
+            self._repaint_scheduled = True
+            self.call_after_refresh(self._repaint_some)
 
     def _columns_between(self, left: int, right: int) -> list[int]:
         """Indices of the layout's columns that have cells in x from `left` to `right`."""
@@ -390,38 +415,37 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         return (self._blank(1), *bars, bias, self._mark(selected), *thumbnail)
 
     def _bars(self, codes: np.ndarray) -> tuple[Segment, ...]:
-        """A node's incoming weights as bars, neighbours of one colour in one segment.
-
-        Rows of bars repeat from frame to frame while the weights settle, so they are cached.
-        """
+        """A node's incoming weights (bar_codes) as bars, neighbours of one colour in one
+        segment. Rows of bars repeat from frame to frame while the weights settle, so they
+        are cached."""
         key = codes.tobytes()
         segments = self._bar_rows.get(key)
         if segments is None:
             if len(self._bar_rows) >= BAR_ROW_CACHE_SIZE:
                 self._bar_rows.clear()
+            entries = np.where(codes == DEAD_CODE, DEAD_ENTRY, codes + ZERO_ENTRY)
+            entries = np.where(codes == NAN_CODE, NAN_ENTRY, entries)
+            text = "".join(BAR_TABLE_GLYPHS[entries].tolist())
+            kinds = BAR_TABLE_KINDS[entries]
+            ends = [*(np.flatnonzero(np.diff(kinds)) + 1).tolist(), len(kinds)]
+            styles = [self._bar_styles()[kind] for kind in kinds.tolist()]
             segments = self._bar_rows[key] = tuple(
-                Segment.simplify(self._bar(code) for code in codes.tolist())
+                Segment(text[start:end], styles[start])
+                for start, end in zip([0, *ends[:-1]], ends, strict=True)
             )
         return segments
 
-    def _bar(self, code: int) -> Segment:
-        """A weight: a bar whose height is its magnitude and whose colour is its sign."""
-        segment = self._marks.get(("bar", code))
-        if segment is None:
-            segment = self._marks[("bar", code)] = self._bar_segment(code)
-        return segment
-
-    def _bar_segment(self, code: int) -> Segment:
-        if code == DEAD_CODE:
-            return self._text("×", "weak")
-        if code == NAN_CODE:
-            return Segment("?", Style(color=self._palette.colors[NAN_INDEX]))
-        if code == 0:
-            return self._text("·", "weak")
-        glyph = BAR_GLYPHS[abs(code) - 1]
-        if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
-            return Segment(glyph, Style(reverse=code < 0))
-        return Segment(glyph, Style(color=self._palette.colors[N_SHADES - 1 if code > 0 else 0]))
+    def _bar_styles(self) -> tuple[Style, ...]:
+        """The style of each kind of bar (BAR_TABLE_KINDS), made once."""
+        if not self._bar_kind_styles:
+            colors = self._palette.colors
+            if self._palette.mode == "mono":  # no hue: a negative bar is drawn in reverse
+                negative, positive = Style(reverse=True), Style(reverse=False)
+            else:
+                negative, positive = Style(color=colors[0]), Style(color=colors[N_SHADES - 1])
+            nan = Style(color=colors[NAN_INDEX])
+            self._bar_kind_styles = (negative, positive, self._style("weak"), nan)
+        return self._bar_kind_styles
 
     def _bias(self, shade: int) -> Segment:
         """A bias: a square in the colour of its value, as the Playground draws it."""
