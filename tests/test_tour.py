@@ -187,6 +187,17 @@ async def test_right_skips_ahead_and_left_goes_back_with_matching_captions(text_
         assert app.session.config.network_shape == (8, 4)
 
 
+async def test_on_an_80_column_terminal_a_long_caption_gives_way_to_the_step_and_phase(text_of):
+    app = tour("--dataset", "xor", epochs_per_step=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")  # held
+        await pilot.press(*["right"] * 13)
+        bar = text_of(app, "#tour-bar")
+        assert app.step.caption.endswith("2 hidden layers · 8 and 8 neurons")
+        assert bar.startswith(" xor · lr 0.01 · all seven features · 2 hidden layers…")
+        assert bar.rstrip().endswith("step 14 of 14  paused")
+
+
 async def test_a_step_shown_again_is_the_same_run():
     app = tour(epochs_per_step=5, rest=60)
     async with app.run_test(size=SIZE) as pilot:

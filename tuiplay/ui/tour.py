@@ -91,10 +91,17 @@ class TourBar(Widget):
         state = self._state
         if state is None:
             return Content("")
+        where = f"  step {state.number} of {state.total}"
+        phase = f"  {state.phase}"
+        # A long caption (`--dataset xor` names settings) gives way, not where the tour is.
+        room = self.size.width - len(where) - len(phase) - 2
+        caption = state.caption
+        if len(caption) > room > 1:
+            caption = caption[: room - 1].rstrip(" ·") + "…"
         line = Content.assemble(
-            (f" {state.caption} ", "bold reverse $accent"),
-            (f"  step {state.number} of {state.total}", "bold"),
-            (f"  {state.phase}", "$text-muted"),
+            (f" {caption} ", "bold reverse $accent"),
+            (where, "bold"),
+            (phase, "$text-muted"),
         )
         free = self.size.width - line.cell_length - len(KEY_HINTS) - 1
         if free > 1:
