@@ -151,6 +151,9 @@ BAD_FILES = {
     "another format version": _with(lambda d: d.update(version=99)),
     "weights of the wrong shape": _with(lambda d: d["network"]["weights"][0].pop()),
     "a NaN weight": _with(lambda d: d["network"]["weights"][0][0].__setitem__(0, float("nan"))),
+    "a layer of dead links that is null": _with(
+        lambda d: d["network"]["dead"].__setitem__(0, None)
+    ),
 }
 
 
