@@ -3,7 +3,7 @@
 import pytest
 from app_helpers import wait_for
 
-from tuiplay.cli import build_parser
+from tuiplay.cli import build_parser, config_from_args
 from tuiplay.commands.tour import steps_from_args
 from tuiplay.ui.tour import TourApp
 from tuiplay.ui.widgets.network import Cursor
@@ -57,6 +57,17 @@ def test_the_tour_is_the_videos_fourteen_networks_on_one_seed():
     assert (circle.regularization, circle.regularization_rate) == ("L1", 0.001)
     assert circle.features == ("x", "y")
     assert spiral.learning_rate == 0.01 and len(spiral.features) == 7
+
+
+def test_every_step_of_the_video_is_a_preset_that_opens_the_same_run():
+    step_presets = [
+        "video-circle-1", "video-circle-2", "video-circle-3", "video-circle-4", "video-circle-8",
+        "video-spiral-1", "video-spiral-2", "video-spiral-4", "video-spiral-6", "video-spiral-8",
+        "video-spiral-8-2", "video-spiral-8-4", "video-spiral-8-6", "video-spiral-8-8",
+    ]  # fmt: skip
+    for step, name in zip(steps("--seed", SEED), step_presets, strict=True):
+        args = build_parser().parse_args(["--preset", name, "--seed", SEED])
+        assert config_from_args(args)[0] == step.config
 
 
 def test_without_a_seed_every_step_shares_one_drawn_seed():

@@ -162,7 +162,13 @@ def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True
     group = parser.add_argument_group("experiment (a preset, then --url, then these flags)")
     if in_command:
         group.argument_default = argparse.SUPPRESS
-    group.add_argument("--preset", choices=sorted(PRESETS), help="start from a named experiment")
+    group.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        metavar="NAME",
+        help="start from a named experiment: default, video-circle, video-spiral, or a step of "
+        "the video such as video-circle-3 or video-spiral-8-4 (tuiplay presets lists them)",
+    )
     group.add_argument("--url", help="a playground.tensorflow.org URL, or just its #hash")
     group.add_argument(
         "--dataset",

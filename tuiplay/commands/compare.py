@@ -27,18 +27,11 @@ from tuiplay.cli import (
 )
 from tuiplay.engine.config import Config, ConfigError
 from tuiplay.engine.features import FEATURES
-from tuiplay.engine.presets import PRESETS
+from tuiplay.engine.presets import PRESETS, VIDEO_SEQUENCES
 from tuiplay.engine.trainer import Session, random_seed
 
 FORMATS = ("table", "jsonl", "csv")
 DEFAULT_EPOCHS = 300
-
-# The video: the circle grows one hidden layer from 1 to 8 neurons; the spiral does the same
-# with all seven features, then adds a second layer of 2 to 8 neurons.
-VIDEO_SEQUENCES: dict[str, tuple[tuple[int, ...], ...]] = {
-    "video-circle": ((1,), (2,), (3,), (4,), (8,)),
-    "video-spiral": ((1,), (2,), (4,), (6,), (8,), (8, 2), (8, 4), (8, 6), (8, 8)),
-}
 
 
 @dataclass(frozen=True)

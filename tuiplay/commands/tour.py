@@ -11,8 +11,10 @@ Other experiment flags change every step (--learning-rate 0.1, --seed 7). A data
 without a preset (--dataset xor) plays both sequences on it, each with its own setup (x and
 y at lr 0.03, then all seven features at lr 0.01), and the captions name those settings;
 a network the first sequence has shown with the same setup is not shown again.
-Every step uses the same seed, so the same data. Keys: space pauses, → or n skips ahead,
-← or p goes back, q quits.
+Every step uses the same seed, so the same data. Every step of the video is also a preset
+of its own, to open in the playground: tuiplay --preset video-circle-3 --seed S is the
+circle's third step with the tour's seed S (see tuiplay presets). Keys: space pauses,
+→ or n skips ahead, ← or p goes back, q quits.
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ from tuiplay.cli import (
     whole_number,
 )
 from tuiplay.commands.compare import (
-    VIDEO_SEQUENCES,
     caption,
     describe_network,
     features_text,
     with_shape,
 )
 from tuiplay.engine.config import Config
+from tuiplay.engine.presets import VIDEO_SEQUENCES
 from tuiplay.engine.trainer import random_seed
 from tuiplay.ui import prepare_textual
 
