@@ -104,6 +104,21 @@ async def test_shrinking_to_20x8_and_growing_back_while_training(new_app):
         assert app.playing and app.session.epoch > start_epoch
 
 
+async def test_every_size_from_200x60_to_20x8_and_back_with_the_pilots_own_resize(new_app):
+    """Paused, so that the pilot's resize_terminal, which waits for the app to go idle, can
+    be used as is; in steps of 10 columns and 3 lines (the test above trains meanwhile)."""
+    down = [(200 - 10 * step, 60 - 3 * step) for step in range(19)]  # 200x60 .. 20x6
+    down = [(width, max(height, 8)) for width, height in down]
+    async with new_app(**BIG_NETWORK).run_test(size=down[0]) as pilot:
+        app = pilot.app
+        for width, height in [*down, *down[-2::-1]]:
+            await pilot.resize_terminal(width, height)
+            if width < MIN_WIDTH or height < MIN_HEIGHT:
+                assert_only_the_size_message(app, width, height)
+            else:
+                assert_the_playground_is_shown(app, width, height)
+
+
 async def test_a_resized_terminal_gets_the_layout_of_its_new_size(new_app):
     fresh = new_app()
     async with fresh.run_test(size=(200, 60)) as pilot:
