@@ -1,5 +1,7 @@
 """The training clock, divergence, the paused state and the minimum terminal size."""
 
+import math
+import re
 import time
 from dataclasses import fields
 
@@ -28,6 +30,18 @@ async def test_a_diverging_network_pauses_and_says_what_to_do(new_app, text_of):
         await pilot.press("r")
         assert not app.session.diverged
         assert DIVERGED_HINT not in text_of(app, "#status")
+
+
+async def test_the_loss_chart_of_a_diverged_network_still_reads(new_app, text_of):
+    app = new_app(paused=False, problem="regression", learning_rate=10.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.diverged)
+        await pilot.pause(0.1)
+        losses = text_of(app, "#losses")
+        chart = "".join(character for character in losses if "\u2801" <= character <= "\u28ff")
+        assert len(chart) >= 3  # the finite losses, drawn before the NaN
+        scale = re.search(r"log (\S+)…(\S+) ", losses)
+        assert scale and all(math.isfinite(float(end)) for end in scale.groups())
 
 
 async def test_lowering_the_learning_rate_of_a_diverged_network_starts_it_again(new_app):
