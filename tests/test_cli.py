@@ -279,3 +279,17 @@ def test_progress_bar_goes_to_stderr_only_when_it_is_a_terminal():
     assert b"training" in written  # the bar's label reached the terminal
     lines = result.stdout.decode().splitlines()
     assert len(lines) == 301 and all(line.startswith('{"epoch"') for line in lines)
+
+
+def test_parsing_the_command_line_does_not_import_textual_before_the_app_sets_its_fps():
+    """Textual reads TEXTUAL_FPS once, at import: `--fps` works only if nothing imports
+    textual while the command line of the app or the tour is read."""
+    check = (
+        "import sys; from tuiplay.cli import build_parser; "
+        "parser = build_parser(); parser.parse_args(['--fps', '5', '--preset', 'video-circle']); "
+        "parser.parse_args(['tour', '--seed', '7']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -63,6 +63,7 @@ def test_the_app_runs_at_the_size_asked_for(tmp_path):
         ["--epochs", "lots"],
         ["--colors", "rainbow"],
         ["--hidden", "9"],
+        ["--press", "t", "bogus_key"],
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, args):

@@ -44,11 +44,24 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--press",
         nargs="+",
+        type=key_name,
         default=[],
         metavar="KEY",
         help="keys to press after training, e.g. t (test data) or left up (pick a neuron)",
     )
     parser.set_defaults(run=run)
+
+
+def key_name(text: str) -> str:
+    """A key as Textual names it: one character, or a name such as left, space, ctrl+p."""
+    from textual.keys import Keys, key_to_character  # not before the app sets TEXTUAL_FPS
+
+    if len(text) == 1 or text in {key.value for key in Keys} or key_to_character(text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a key; give one character or a key name such as left, space, "
+        "escape or ctrl+p"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
