@@ -5,6 +5,7 @@ A diagnostic to explain the benchmark's frame rate, epochs/s and key latency. Th
 add a little overhead of their own.
 
     python benchmarks/terminal_frame_costs.py [--scenario A] [--size 120x40] [--seconds 8]
+        [--app-args "--large-network --hidden 64,64"] [--resets 4]
 
 It runs the app in a pty (as benchmarks/terminal.py does) through this same file started
 with --inside, which wraps those methods with timers before the app starts and writes the
@@ -128,11 +129,12 @@ def run_inside(report: str, app_args: list[str]) -> None:
 
 
 def measure(
-    scenario_name: str, size: str, seconds: float, extra_args: list[str]
+    scenario_name: str, size: str, seconds: float, extra_args: list[str], resets: int = 0
 ) -> tuple[dict, list[tuple], list[list], list[float]]:
-    """Runs the scenario (with `extra_args` added), then presses l/L as the benchmark does;
-    returns the timers' totals, per press (key written, action started, screen showed it),
-    the long calls, and how late each wake-up of the event loop was."""
+    """Runs the scenario (with `extra_args` added), pressing r `resets` times while it trains,
+    then presses l/L as the benchmark does; returns the timers' totals, per press (key
+    written, action started, screen showed it), the long calls, and how late each wake-up of
+    the event loop was."""
     import terminal
     import terminal_readout as readout
     from terminal_pty import PtyTerminal
@@ -147,7 +149,10 @@ def measure(
         pty.pump_until(lambda: readout.shows_first_complete_frame(pty.text()), 30)
         terminal.start_training(pty)
         training_from = time.monotonic()
-        pty.pump(seconds)
+        for _ in range(resets):  # new weights: a large network's are drawn in a thread
+            pty.pump(seconds / (resets + 1))
+            pty.send(b"r")
+        pty.pump(seconds / (resets + 1))
         presses = terminal.key_presses(pty, terminal.FULL)
         training_until = time.monotonic()
     finally:
@@ -173,9 +178,12 @@ def main() -> None:
     parser.add_argument(
         "--app-args", default="", help="more app flags, e.g. '--hidden 8,8,8,8,8,8' (they win)"
     )
+    parser.add_argument(
+        "--resets", type=int, default=0, help="press r (new weights) this often while training"
+    )
     args = parser.parse_args()
     totals, presses, spans, stalls = measure(
-        args.scenario, args.size, args.seconds, shlex.split(args.app_args)
+        args.scenario, args.size, args.seconds, shlex.split(args.app_args), args.resets
     )
     frames = totals.get("textual: compositor refresh", [1])[0] or 1
     print(f"scenario {args.scenario} at {args.size}: {frames} compositor refreshes in the run")

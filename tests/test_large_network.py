@@ -1,10 +1,13 @@
 """The network panel with --large-network: a network taller and wider than its panel scrolls,
 and only what is in view is drawn, but what scrolls in is always the latest frame."""
 
+import asyncio
+
 import numpy as np
 from textual.geometry import Region
 
 from tests.app_helpers import record_refreshes, wait_for
+from tuiplay.engine.trainer import Session
 from tuiplay.ui.widgets.network import BAR_GLYPHS, REPAINT_LINES
 
 SIZE = (120, 40)
@@ -87,3 +90,28 @@ async def test_a_large_network_is_repainted_a_few_lines_per_screen_update(new_ap
         assert 0 < len(lines_repainted()) <= REPAINT_LINES
         every_node_in_view = set(range(1, network.scrollable_content_region.height))
         await wait_for(pilot, lambda: lines_repainted() == every_node_in_view)
+
+
+async def test_a_large_networks_new_weights_are_drawn_while_the_app_goes_on(new_app):
+    """Sixteen layers of 64 draw 63k weights from the seeded stream (~0.2 s): meanwhile the
+    event loop runs, the playground's keys are greyed out, and the weights are the ones a
+    reset of the same session draws."""
+    shape = (NEURONS,) * 16
+    app = new_app(network_shape=shape, large_network=True)
+    reference = Session(app.session.config)
+    reference.reset()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys_handled_meanwhile = []
+        app.key_x = lambda: keys_handled_meanwhile.append(app.state)  # an extra key to see
+        # Not awaited: the pilot waits for the app to be idle, so until the weights are in.
+        presses = [asyncio.create_task(pilot.press("r"))]
+        await wait_for(pilot, lambda: app.state == "new weights…")
+        assert app.check_action("toggle_play", ()) is None
+        presses.append(asyncio.create_task(pilot.press("x")))
+        await wait_for(pilot, lambda: keys_handled_meanwhile)
+        assert keys_handled_meanwhile == ["new weights…"]
+        await asyncio.gather(*presses)
+        assert app.state == "paused"
+        assert np.array_equal(app.session.network.params, reference.network.params)
+        assert app.check_action("toggle_play", ()) is True

@@ -252,12 +252,7 @@ class Session:
         old = self.config
         if config.seed is None:
             config = config.replace(seed=old.seed)
-        data_changed = config.active_dataset != old.active_dataset or any(
-            getattr(config, name) != getattr(old, name) for name in _DATA_FIELDS
-        )
-        network_changed = any(
-            getattr(config, name) != getattr(old, name) for name in _NETWORK_FIELDS
-        )
+        data_changed, network_changed = self._what_changes(config)
         if data_changed:
             if config.seed == old.seed:
                 config = config.replace(seed=self._rng.new_seed())
@@ -270,6 +265,23 @@ class Session:
             self._build_network()
             return Change.NETWORK
         return Change.LIVE
+
+    def draws_new_weights(self, config: Config) -> bool:
+        """Whether apply(config) draws a new network's weights (new data bring one too)."""
+        return any(self._what_changes(config))
+
+    def _what_changes(self, config: Config) -> tuple[bool, bool]:
+        """(the data change, the network changes) if the session switched to `config`."""
+        old = self.config
+        if config.seed is None:
+            config = config.replace(seed=old.seed)
+        data_changed = config.active_dataset != old.active_dataset or any(
+            getattr(config, name) != getattr(old, name) for name in _DATA_FIELDS
+        )
+        network_changed = any(
+            getattr(config, name) != getattr(old, name) for name in _NETWORK_FIELDS
+        )
+        return data_changed, network_changed
 
     # -- editing, as clicking a weight in the Playground does -----------------------------
     def set_weight(self, layer: int, node: int, source: int, value: float) -> None:

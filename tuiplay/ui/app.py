@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import math
 import os
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from textual import events, on
@@ -67,6 +69,8 @@ from tuiplay.ui.widgets.network import (
 from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
 from tuiplay.ui.widgets.status import DIVERGED_HINT, Status, StatusBar
 
+T = TypeVar("T")
+
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 # While playing, the clock trains in slices of SLICE seconds and yields to the event loop
 # between them, so keys and screen updates wait at most one slice; a frame is drawn after
@@ -80,6 +84,9 @@ CHUNK = 0.002  # seconds of epochs between looks for a waiting key
 LONG_EPOCH = 0.02  # seconds: a longer epoch is trained in pieces of about PIECE seconds
 PIECE = 0.005
 LOOP_BUSY = 0.005  # seconds of others' work in one turn of the event loop, see _take_turn
+# Parameters of a new network from which its weights are drawn in a thread: the seeded
+# stream takes ~3 µs a weight in Python, so these take over ~10 ms (see _draw_new_weights).
+WEIGHTS_OFF_THE_LOOP = 3000
 INPUT_SWITCH_INTERVAL = 0.001  # seconds: how long the input thread may wait for its turn
 MIN_GRID = 16  # grid pixels per side, at least: thumbnails are block averages of it
 LEFT_WIDTH = 24  # the controls and keys column
@@ -265,6 +272,11 @@ PLAYGROUND_ACTIONS = frozenset(
 )
 
 
+def parameter_count(layer_sizes: Sequence[int]) -> int:
+    """Weights and biases of a network of these layer sizes."""
+    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes))
+
+
 def format_size_message(width: int, height: int) -> str:
     return (
         f"tuiplay needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
@@ -305,6 +317,7 @@ class TuiplayApp(App[None]):
         self._epoch_seconds = 0.0  # what the last epoch measured took to train
         self._epoch_work = 0.0  # seconds spent so far on the epoch being trained in pieces
         self._mounted = False  # App.is_mounted is a method about widgets, not the app
+        self._drawing_weights = False  # a large network's new weights are drawn in a thread
         self.cursor = self._output_cursor()
         self._grid_size = 0
         self._feature_grids: np.ndarray | None = None
@@ -431,7 +444,7 @@ class TuiplayApp(App[None]):
         """
         while self.playing:
             await self._take_turn()
-            if self._input_waiting():
+            if self._input_waiting() or self._drawing_weights:
                 await asyncio.sleep(SLICE)  # a key is on its way through Textual: let it
                 continue
             self._train(SLICE)
@@ -544,6 +557,8 @@ class TuiplayApp(App[None]):
         """
         if self.has_class("-too-small") or not self._network.is_attached:
             return
+        if self._drawing_weights:
+            return  # the session is changing in another thread
         now = self._last_frame = time.perf_counter()
         session = self.session
         boundary = self._boundary
@@ -601,6 +616,8 @@ class TuiplayApp(App[None]):
     @property
     def state(self) -> str:
         """What the status line says the session is doing: playing, paused or diverged."""
+        if self._drawing_weights:
+            return "new weights…"
         if self.session.diverged:
             return "diverged"
         return "playing" if self.playing else "paused"
@@ -728,8 +745,9 @@ class TuiplayApp(App[None]):
         self._draw()
 
     def action_reset(self) -> None:
-        self.session.reset()
-        self._draw()
+        self._draw_new_weights(
+            self.session.reset, self.session.network.params.size, lambda _: self._draw()
+        )
 
     def action_regenerate(self) -> None:
         self.session.regenerate()
@@ -737,16 +755,50 @@ class TuiplayApp(App[None]):
 
     # Changing the configuration
 
-    def _change(self, **changes: object) -> Change | None:
-        """Apply config changes through the session (PLAYGROUND.md §7); None if refused."""
+    def _change(self, then: Callable[[Change], None], **changes: object) -> None:
+        """Apply config changes through the session (PLAYGROUND.md §7), then `then(change)`;
+        a change the config refuses is a notification instead."""
+        if self._drawing_weights:  # the command palette's settings are not greyed out
+            self.notify("a moment: the new network's weights are being drawn")
+            return
         try:
             config = self.session.config.replace(**changes)
         except ConfigError as error:
             self.notify(str(error), severity="warning")
-            return None
-        change = self.session.apply(config)
-        self._fit_panels()
-        return change
+            return
+        weights = 0
+        if self.session.draws_new_weights(config):
+            weights = parameter_count(config.layer_sizes)
+
+        def applied(change: Change) -> None:
+            self._fit_panels()
+            then(change)
+
+        self._draw_new_weights(partial(self.session.apply, config), weights, applied)
+
+    def _draw_new_weights(
+        self, change: Callable[[], T], weights: int, then: Callable[[T], None]
+    ) -> None:
+        """Run `change`, a session change that draws `weights` new weights from the seeded
+        stream, then `then` with its result. A large network's take longer than a key may
+        wait (65k: 0.2 s), so they are drawn in a thread while the app goes on reading keys;
+        meanwhile the clock neither trains nor draws and the playground's keys are greyed
+        out (check_action)."""
+        if weights < WEIGHTS_OFF_THE_LOOP:
+            then(change())
+            return
+        self._drawing_weights = True
+        self.refresh_bindings()
+        self._show_status()
+        self.run_worker(self._draw_in_a_thread(change, then), group="weights")
+
+    async def _draw_in_a_thread(self, change: Callable[[], T], then: Callable[[T], None]) -> None:
+        try:
+            result = await asyncio.to_thread(change)
+        finally:
+            self._drawing_weights = False
+            self.refresh_bindings()
+        then(result)
 
     def action_setting(self, name: str, direction: int) -> None:
         setting = SETTINGS_BY_NAME[name]
@@ -761,31 +813,34 @@ class TuiplayApp(App[None]):
         self._set(setting, value)
 
     def _set(self, setting: Setting, value: object) -> None:
-        config = self.session.config
-        change = self._change(**setting.changes(config, value))
-        if change is None:
-            return
+        self._change(
+            partial(self._after_set, setting), **setting.changes(self.session.config, value)
+        )
+
+    def _after_set(self, setting: Setting, change: Change) -> None:
         if self.session.diverged and setting.field == "learning_rate":
             # NaN weights stay NaN at any rate: start again from fresh weights.
-            self.session.reset()
             self.notify("the network had diverged: new weights, at the new learning rate")
+            weights = self.session.network.params.size
+            self._draw_new_weights(self.session.reset, weights, self._show_new_network)
         elif change is Change.LIVE:
             # Only the setting's own line changed (a rate, the batch size): redrawing just
             # the controls shows the key's effect in the next frame, not behind a full one.
             self._controls.show(self.session.config)
-            return
+        else:
+            self._show_new_network()
+
+    def _show_new_network(self, _: object = None) -> None:
         self._place_cursor(self.cursor.column, self.cursor.node)
         self._draw()
 
     def action_toggle(self, field: str) -> None:
-        if self._change(**{field: not getattr(self.session.config, field)}) is not None:
-            self._draw()
+        self._change(lambda _: self._draw(), **{field: not getattr(self.session.config, field)})
 
     def action_toggle_feature(self, index: int) -> None:
         name = FEATURES[index]
         features = set(self.session.config.features) ^ {name}
-        if self._change(features=tuple(f for f in FEATURES if f in features)) is not None:
-            self._draw()
+        self._change(lambda _: self._draw(), features=tuple(f for f in FEATURES if f in features))
 
     def action_neurons(self, delta: int) -> None:
         layer = self._selected_hidden_layer()
@@ -825,9 +880,11 @@ class TuiplayApp(App[None]):
         self._change_shape(shape, self.cursor.column - on_output)
 
     def _change_shape(self, shape: list[int], cursor_column: int) -> None:
-        if self._change(network_shape=tuple(shape)) is not None:
+        def reshaped(_: Change) -> None:
             self._place_cursor(cursor_column, self.cursor.node)
             self._draw()
+
+        self._change(reshaped, network_shape=tuple(shape))
 
     # Editing a neuron
 
@@ -864,9 +921,13 @@ class TuiplayApp(App[None]):
         self._draw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a modal (help, edit, palette) is open, the playground's keys wait behind it."""
-        modal_open = self.screen is not self.screen_stack[0]
-        return not (modal_open and action in PLAYGROUND_ACTIONS)
+        """While a modal (help, edit, palette) is open, the playground's keys wait behind it;
+        while a large network's weights are drawn, they are greyed out."""
+        if action not in PLAYGROUND_ACTIONS:
+            return True
+        if self._drawing_weights:
+            return None  # greyed out until the new network is in
+        return self.screen is self.screen_stack[0]
 
     # Files: screenshots and sessions
 
