@@ -94,7 +94,7 @@ async def test_a_large_network_is_repainted_a_few_lines_per_screen_update(new_ap
 
 async def test_a_large_networks_new_weights_are_drawn_while_the_app_goes_on(new_app):
     """Sixteen layers of 64 draw 63k weights from the seeded stream (~0.2 s): meanwhile the
-    event loop runs, the playground's keys are greyed out, and the weights are the ones a
+    event loop runs, the playground's keys do nothing, and the weights are the ones a
     reset of the same session draws."""
     shape = (NEURONS,) * 16
     app = new_app(network_shape=shape, large_network=True)

@@ -782,13 +782,13 @@ class TuiplayApp(App[None]):
         """Run `change`, a session change that draws `weights` new weights from the seeded
         stream, then `then` with its result. A large network's take longer than a key may
         wait (65k: 0.2 s), so they are drawn in a thread while the app goes on reading keys;
-        meanwhile the clock neither trains nor draws and the playground's keys are greyed
-        out (check_action)."""
+        meanwhile the clock neither trains nor draws and the playground's keys do nothing
+        (check_action; the footer is not refreshed to grey them: Textual rebuilds it, ~25 ms
+        on a large network's screen)."""
         if weights < WEIGHTS_OFF_THE_LOOP:
             then(change())
             return
         self._drawing_weights = True
-        self.refresh_bindings()
         self._show_status()
         self.run_worker(self._draw_in_a_thread(change, then), group="weights")
 
@@ -797,7 +797,6 @@ class TuiplayApp(App[None]):
             result = await asyncio.to_thread(change)
         finally:
             self._drawing_weights = False
-            self.refresh_bindings()
         then(result)
 
     def action_setting(self, name: str, direction: int) -> None:
@@ -922,11 +921,11 @@ class TuiplayApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a modal (help, edit, palette) is open, the playground's keys wait behind it;
-        while a large network's weights are drawn, they are greyed out."""
+        while a large network's weights are drawn, they do nothing."""
         if action not in PLAYGROUND_ACTIONS:
             return True
         if self._drawing_weights:
-            return None  # greyed out until the new network is in
+            return None  # disabled until the new network is in
         return self.screen is self.screen_stack[0]
 
     # Files: screenshots and sessions
