@@ -139,7 +139,8 @@ ARROWS = ["left", "right", "up", "down"]
 # Keys that rebuild the network (epoch 0) from the playground: reset, every setting that
 # changes the data or the network (PLAYGROUND.md §7), the learning rate keys (they reset a
 # diverged network), and the arrows and enter when the controls panel has focus.
-REBUILDING_KEYS = frozenset("rdDcnNoObBpP][aA1234567+-><lL")
+# Keys that rebuild the network, and f, which loads a saved session with its own epoch.
+REBUILDING_KEYS = frozenset("rdDcnNoObBpP][aA1234567+-><lLf")
 CONTROLS_STEP_KEYS = frozenset(["left", "right", "enter"])
 
 

@@ -14,6 +14,7 @@ nothing is redrawn unless the user changes something, so a paused app sends noth
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import itertools
 import math
@@ -84,6 +85,8 @@ CHUNK = 0.002  # seconds of epochs between looks for a waiting key
 LONG_EPOCH = 0.02  # seconds: a longer epoch is trained in pieces of about PIECE seconds
 PIECE = 0.005
 LOOP_BUSY = 0.005  # seconds of others' work in one turn of the event loop, see _take_turn
+SHOWN_WITHIN = 0.1  # seconds the clock waits at most for a frame to reach the screen
+HEAVY_FRAME = 0.003  # seconds of drawing in the app: Textual's screen update will take long
 # Parameters of a new network from which its weights are drawn in a thread: the seeded
 # stream takes ~3 µs a weight in Python, so these take over ~10 ms (see _draw_new_weights).
 WEIGHTS_OFF_THE_LOOP = 3000
@@ -458,9 +461,22 @@ class TuiplayApp(App[None]):
                 if now - self._last_frame >= 1 / self.fps:
                     await self._take_turn()  # a large network's slice and frame each take long
                     if self.playing and not self._input_waiting():
+                        began = time.perf_counter()
                         self._draw(panels=self._panels_due(now))
+                        if time.perf_counter() - began > HEAVY_FRAME:
+                            await self._frame_shown()
                 elif now - self._last_collection >= COLLECTION_PERIOD:
+                    await self._take_turn()  # a collection takes 10-40 ms: not after a slice
                     self._collect_garbage(now)
+
+    async def _frame_shown(self) -> None:
+        """Wait (at most SHOWN_WITHIN) until Textual has put the frame on the screen, so that
+        its screen update, up to ~30 ms for a heavy frame, does not share a turn of the loop
+        with a slice. Light frames are not waited for: the wait costs training time."""
+        shown = asyncio.Event()
+        self.call_after_refresh(shown.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shown.wait(), SHOWN_WITHIN)
 
     async def _take_turn(self) -> None:
         """Let the event loop run what is waiting. If that held it longer than LOOP_BUSY
