@@ -18,6 +18,12 @@ def network_of(app):
     return app.query_one("#network")
 
 
+def give_random_weights(app, seed: int) -> None:
+    """Every weight and bias changes, so every node's bars and thumbnail change."""
+    params = app.session.network.params
+    params[:] = np.random.default_rng(seed).uniform(-1, 1, params.size)
+
+
 async def test_a_layer_taller_than_the_panel_scrolls_to_the_cursor(new_app, text_of):
     app = new_app(network_shape=(NEURONS,), large_network=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -62,9 +68,7 @@ async def test_a_large_network_repaints_only_cells_in_view(new_app):
         await pilot.pause()
         network = network_of(app)
         refreshes = record_refreshes(network)
-        rng = np.random.default_rng(1)
-        params = app.session.network.params
-        params[:] = rng.uniform(-1, 1, params.size)
+        give_random_weights(app, seed=1)
         app._draw()
         await pilot.pause()
 
@@ -80,8 +84,7 @@ async def test_a_large_network_is_repainted_a_few_lines_per_screen_update(new_ap
         await pilot.pause()
         network = network_of(app)
         refreshes = record_refreshes(network)
-        params = app.session.network.params
-        params[:] = np.random.default_rng(2).uniform(-1, 1, params.size)
+        give_random_weights(app, seed=2)
 
         def lines_repainted() -> set[int]:
             return {region.y for call in refreshes for region in call}
