@@ -7,6 +7,8 @@ import numpy as np
 from textual.geometry import Region
 
 from tests.app_helpers import record_refreshes, wait_for
+from tuiplay.engine import session_file
+from tuiplay.engine.config import Config
 from tuiplay.engine.trainer import Session
 from tuiplay.ui.widgets.network import BAR_GLYPHS, REPAINT_LINES
 
@@ -118,3 +120,26 @@ async def test_a_large_networks_new_weights_are_drawn_while_the_app_goes_on(new_
         assert app.state == "paused"
         assert np.array_equal(app.session.network.params, reference.network.params)
         assert app.check_action("toggle_play", ()) is True
+
+
+async def test_a_large_session_file_is_read_while_the_app_goes_on(new_app, tmp_path):
+    """Loading builds the file's network first (63k weights from the seeded stream), in a
+    thread: a key pressed meanwhile is handled, with the old session still on screen."""
+    large = Session(Config(seed="0.1", network_shape=(NEURONS,) * 16, large_network=True))
+    path = tmp_path / "large.json"
+    session_file.save(large, path)
+    app = new_app()
+    app._session_path = str(path)  # what f offers to load
+    small_shape = app.session.config.network_shape
+    async with app.run_test(size=SIZE) as pilot:
+        keys_handled_meanwhile = []
+        app.key_x = lambda: keys_handled_meanwhile.append(app.session.config.network_shape)
+        await pilot.press("f")
+        presses = [asyncio.create_task(pilot.press("enter"))]
+        await wait_for(pilot, lambda: any(worker.group == "load" for worker in app.workers))
+        presses.append(asyncio.create_task(pilot.press("x")))
+        await wait_for(pilot, lambda: keys_handled_meanwhile)
+        await asyncio.gather(*presses)
+        await wait_for(pilot, lambda: app.session.config.network_shape != small_shape)
+        assert keys_handled_meanwhile == [small_shape]
+        assert np.array_equal(app.session.network.params, large.network.params)
