@@ -4,9 +4,9 @@ and only what is in view is drawn, but what scrolls in is always the latest fram
 import asyncio
 
 import numpy as np
+from app_helpers import record_refreshes, wait_for
 from textual.geometry import Region
 
-from tests.app_helpers import record_refreshes, wait_for
 from tuiplay.engine import session_file
 from tuiplay.engine.config import Config
 from tuiplay.engine.trainer import Session
