@@ -475,7 +475,7 @@ class TuiplayApp(App[None]):
         with a slice. Light frames are not waited for: the wait costs training time."""
         shown = asyncio.Event()
         self.call_after_refresh(shown.set)
-        with contextlib.suppress(TimeoutError):
+        with contextlib.suppress(asyncio.TimeoutError):  # not the builtin one before 3.11
             await asyncio.wait_for(shown.wait(), SHOWN_WITHIN)
 
     async def _take_turn(self) -> None:
