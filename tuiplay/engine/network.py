@@ -19,6 +19,11 @@ from tuiplay.engine.activations import Call, activation_calls
 from tuiplay.engine.rng import SeededRandom
 
 
+def parameter_count(layer_sizes: Sequence[int]) -> int:
+    """Weights and biases of a network of these layer sizes."""
+    return sum(n_out * (1 + n_in) for n_in, n_out in itertools.pairwise(layer_sizes))
+
+
 def _layer_slices(layer_sizes: Sequence[int]) -> list[tuple[int, int, tuple[int, int]]]:
     slices = []
     start = 0

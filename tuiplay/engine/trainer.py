@@ -17,7 +17,7 @@ from tuiplay.engine.config import Config
 from tuiplay.engine.datasets import DataSplit, generate_split
 from tuiplay.engine.features import feature_matrix, feature_values
 from tuiplay.engine.history import LossHistory
-from tuiplay.engine.network import Network
+from tuiplay.engine.network import Network, parameter_count
 from tuiplay.engine.rng import SeededRandom, to_fixed
 from tuiplay.engine.training import EpochRunner
 
@@ -266,9 +266,10 @@ class Session:
             return Change.NETWORK
         return Change.LIVE
 
-    def draws_new_weights(self, config: Config) -> bool:
-        """Whether apply(config) draws a new network's weights (new data bring one too)."""
-        return any(self._what_changes(config))
+    def weights_drawn_by(self, config: Config) -> int:
+        """How many parameters apply(config) draws from the stream: a new network's (new
+        data bring one too), or 0 if the network stays."""
+        return parameter_count(config.layer_sizes) if any(self._what_changes(config)) else 0
 
     def _what_changes(self, config: Config) -> tuple[bool, bool]:
         """(the data change, the network changes) if the session switched to `config`."""

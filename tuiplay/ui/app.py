@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import itertools
 import math
 import os
 import sys
@@ -273,11 +272,6 @@ PLAYGROUND_ACTIONS = frozenset(
     for binding in _all_bindings()
     if binding.action not in ("quit", "take_screenshot")
 )
-
-
-def parameter_count(layer_sizes: Sequence[int]) -> int:
-    """Weights and biases of a network of these layer sizes."""
-    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes))
 
 
 def format_size_message(width: int, height: int) -> str:
@@ -761,9 +755,11 @@ class TuiplayApp(App[None]):
         self.call_later(self._draw)  # in a turn of its own: each takes ~25 ms at 16 layers of 64
 
     def action_reset(self) -> None:
-        self._draw_new_weights(
-            self.session.reset, self.session.network.params.size, lambda _: self._draw()
-        )
+        self._reset_network(then=lambda _: self._draw())
+
+    def _reset_network(self, then: Callable[[None], None]) -> None:
+        """New weights for the same network (off the loop if it is large), then `then`."""
+        self._draw_new_weights(self.session.reset, self.session.network.params.size, then)
 
     def action_regenerate(self) -> None:
         self.session.regenerate()
@@ -782,9 +778,7 @@ class TuiplayApp(App[None]):
         except ConfigError as error:
             self.notify(str(error), severity="warning")
             return
-        weights = 0
-        if self.session.draws_new_weights(config):
-            weights = parameter_count(config.layer_sizes)
+        weights = self.session.weights_drawn_by(config)
 
         def applied(change: Change) -> None:
             self._fit_panels()
@@ -836,8 +830,7 @@ class TuiplayApp(App[None]):
         if self.session.diverged and setting.field == "learning_rate":
             # NaN weights stay NaN at any rate: start again from fresh weights.
             self.notify("the network had diverged: new weights, at the new learning rate")
-            weights = self.session.network.params.size
-            self._draw_new_weights(self.session.reset, weights, self._show_new_network)
+            self._reset_network(then=self._show_new_network)
         elif change is Change.LIVE:
             # Only the setting's own line changed (a rate, the batch size): redrawing just
             # the controls shows the key's effect in the next frame, not behind a full one.

@@ -198,7 +198,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._thumbnail_rows: dict[bytes, list[Segment]] = {}
         self._bar_rows: dict[bytes, tuple[Segment, ...]] = {}
-        self._marks: dict[tuple[str, int], Segment] = {}  # bias squares by shade
+        self._bias_squares: dict[int, Segment] = {}  # by shade
         self._bar_kind_styles: tuple[Style, ...] = ()
         self._rendered: dict[int, tuple[int, int, Strip]] = {}  # line: scroll x, width, strip
         self._unpainted: dict[int, set[int]] = {}  # line: columns changed, not yet repainted
@@ -223,7 +223,7 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._styles = {}  # the theme or the stylesheet changed
-        self._marks = {}
+        self._bias_squares = {}
         self._bar_kind_styles = ()
         self._bar_rows = {}
         self._cells = [[None] * len(line) for line in self._cells]
@@ -449,14 +449,14 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _bias(self, shade: int) -> Segment:
         """A bias: a square in the colour of its value, as the Playground draws it."""
-        segment = self._marks.get(("bias", shade))
+        segment = self._bias_squares.get(shade)
         if segment is None:
             if self._palette.mode == "mono":
                 glyph, style = self._palette.cell(shade, shade)
                 segment = Segment("■" if glyph == " " else glyph, style)
             else:
                 segment = Segment("■", Style(color=self._palette.colors[shade]))
-            self._marks[("bias", shade)] = segment
+            self._bias_squares[shade] = segment
         return segment
 
     def _thumbnail(self, shades: np.ndarray, row: int) -> list[Segment]:
