@@ -152,6 +152,10 @@ class PointwisePlan:
             update = self._update = _PointUpdate(network, *setting, chunk)
         update.start_epoch(self.share_pull)
         output_dot = network.layer_params[-1][0].dot
+        # The output's total and delta pass through 0-d arrays: numpy reads a 0-d array
+        # faster than it converts a Python float, and dot writes one faster than it makes
+        # a numpy float.
+        total, delta = np.empty(()), np.empty(())
         classification = network.output_activation == "tanh"
         multiply, tanh, points = np.multiply, math.tanh, self.points
 
@@ -161,12 +165,12 @@ class PointwisePlan:
             for step, (forward, last, scaled, scaled_out, backward, target) in zip(steps, chunk):
                 for call in forward:
                     call()
-                total = output_dot(last)  # a numpy float: math.tanh takes it as it is
+                output_dot(last, total)
                 if classification:
                     output = tanh(total)
-                    delta = learning_rate * ((output - target) * (1 - output * output))
+                    delta[()] = learning_rate * ((output - target) * (1 - output * output))
                 else:
-                    delta = learning_rate * (total - target)
+                    delta[()] = learning_rate * (float(total) - target)
                 multiply(scaled, delta, scaled_out)
                 for call in backward:
                     call()
