@@ -6,7 +6,9 @@ An epoch here is what the Playground does per step: train on every point, then c
 train and test losses. Each run is first checked against the literal nn.ts port in
 tests/reference_nn.py, so speed never comes at the cost of the numbers.
 
-    python benchmarks/engine_speed.py [--seconds 3]
+    python benchmarks/engine_speed.py [--seconds 3] [--repeats 3]
+
+It prints the best of the repeats and their spread (slowest-fastest).
 """
 
 from __future__ import annotations
@@ -72,14 +74,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="timing per configuration")
     parser.add_argument("--repeats", type=int, default=3, help="best of this many timings")
     args = parser.parse_args()
-    header = f"{'configuration':34} {'epochs/s':>9} {'target':>7} {'JS':>6} {'vs ref':>9}  result"
+    # The spread of the repeats shows how much the machine's speed moved during the run:
+    # on a shared VM it can swing by half within one process.
+    header = (
+        f"{'configuration':34} {'epochs/s':>9} {'repeats':>11} {'target':>7} {'JS':>6}"
+        f" {'vs ref':>9}  result"
+    )
     print(header)
     print("-" * len(header))
     for name, (config, target, javascript) in CONFIGS.items():
         difference = largest_loss_difference(config)
-        speed = max(epochs_per_second(config, args.seconds) for _ in range(args.repeats))
+        speeds = [epochs_per_second(config, args.seconds) for _ in range(args.repeats)]
+        speed = max(speeds)
+        spread = f"{min(speeds):,.0f}-{speed:,.0f}"
         verdict = "pass" if speed >= target and difference < 1e-6 else "FAIL"
-        print(f"{name:34} {speed:9,.0f} {target:7,} {javascript:6,} {difference:9.1e}  {verdict}")
+        print(
+            f"{name:34} {speed:9,.0f} {spread:>11} {target:7,} {javascript:6,}"
+            f" {difference:9.1e}  {verdict}"
+        )
 
 
 if __name__ == "__main__":
