@@ -12,6 +12,7 @@ from engine_helpers import CONFORMANCE, load_vector
 from tuiplay import __version__
 from tuiplay.cli import main
 from tuiplay.engine import session_file
+from tuiplay.engine.presets import PRESETS
 
 
 def tuiplay(*args: str) -> subprocess.CompletedProcess:
@@ -175,6 +176,19 @@ def test_bad_input_exits_2_with_one_line_naming_it(args, named, capsys):
     assert len(lines) == 1, captured.err
     assert named in lines[0] and len(lines[0]) < 400
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_a_mistyped_preset_names_the_nearest_and_every_preset_whole(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--epochs", "1", "--preset", "video-spirl"])
+    line = capsys.readouterr().err.strip()
+    assert "no preset named 'video-spirl'; did you mean video-spiral" in line
+    allowed = line.partition("allowed: ")[2]
+    named = set()
+    for entry in allowed.split(", "):
+        base, _, steps = entry.partition("[")
+        named |= {base} | {base + step for step in steps.rstrip("]").split("|") if step}
+    assert named == set(PRESETS) and not line.endswith("…")
 
 
 def test_bad_input_from_the_real_entry_point_has_no_traceback():

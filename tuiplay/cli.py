@@ -8,6 +8,7 @@ with exit status 2 and one line naming the flag, the value and what is allowed.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -116,6 +117,29 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def preset_name(text: str) -> str:
+    """An argparse type: a preset's name, or one line with the nearest names and all of them."""
+    if text in PRESETS:
+        return text
+    near = difflib.get_close_matches(text, PRESETS, n=2)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise argparse.ArgumentTypeError(
+        f"no preset named {shown(text)}; {hint}allowed: {preset_names()}"
+    )
+
+
+def preset_names() -> str:
+    """Every preset's name, a video's steps after their sequence: video-circle[-1|-2|...]."""
+    steps: dict[str, list[str]] = {}
+    for name in PRESETS:
+        sequence = next((base for base in steps if name.startswith(f"{base}-")), None)
+        if sequence is None:
+            steps[name] = []
+        else:
+            steps[sequence].append(name.removeprefix(sequence))
+    return ", ".join(base + (f"[{'|'.join(rest)}]" if rest else "") for base, rest in steps.items())
+
+
 def parse_hidden_layers(text: str) -> tuple[int, ...]:
     """Neurons per hidden layer, e.g. "4,2"; "" is no hidden layer."""
     if text.strip() == "":
@@ -164,7 +188,7 @@ def add_config_flags(parser: argparse.ArgumentParser, *, in_command: bool = True
         group.argument_default = argparse.SUPPRESS
     group.add_argument(
         "--preset",
-        choices=list(PRESETS),
+        type=preset_name,
         metavar="NAME",
         help="start from a named experiment: default, video-circle, video-spiral, or a step of "
         "the video such as video-circle-3 or video-spiral-8-4 (tuiplay presets lists them)",
