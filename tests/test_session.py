@@ -151,6 +151,21 @@ def test_saved_session_continues_exactly_as_the_original(tmp_path):
     assert np.array_equal(original.network.dead_flat, loaded.network.dead_flat)
 
 
+def test_loading_draws_no_data_or_weights_of_its_own(tmp_path, monkeypatch):
+    original = Session(BASE.replace(network_shape=(3, 2)))
+    original.step_epochs(2)
+    path = tmp_path / "run.json"
+    session_file.save(original, path)
+
+    def must_not_draw(*args, **kwargs):
+        raise AssertionError("loading drew from the seeded stream")
+
+    monkeypatch.setattr(SeededRandom, "random", must_not_draw)
+    loaded = session_file.load(path)
+    assert loaded.epoch == 2 and loaded.train_loss == original.train_loss
+    assert np.array_equal(loaded.network.params, original.network.params)
+
+
 def test_save_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
     path = tmp_path / "run.json"
     path.write_text("previous")

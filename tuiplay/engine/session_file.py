@@ -200,9 +200,7 @@ def from_dict(data: Any) -> Session:
         history = LossHistory.from_dict(data.get("history"), last_epoch=epoch)
     except ValueError as error:
         raise SessionFileError(f"history: {error}") from None
-    session = Session(config)
-    session.restore(rng, split, network, epoch, history)
-    return session
+    return Session.restored(config, rng, split, network, epoch, history)
 
 
 def _is_whole(value: Any) -> bool:

@@ -325,20 +325,27 @@ class Session:
     def rng(self) -> SeededRandom:
         return self._rng
 
-    def restore(
-        self,
+    @classmethod
+    def restored(
+        cls,
+        config: Config,
         rng: SeededRandom,
         split: DataSplit,
         network: Network,
         epoch: int,
         history: LossHistory,
-    ) -> None:
-        """Put back a saved state (used by session_file.load)."""
-        self._rng = rng
-        self._load_data(split)
-        self.network = network
-        self._prepare_training()
-        self.epoch = epoch
-        self.diverged = False
-        self._evaluate_sets()
-        self.history = history
+    ) -> Session:
+        """A session put back as it was saved (session_file.load), without drawing new data
+        or weights first (on the largest networks that took a noticeable fraction of a second)."""
+        session = cls.__new__(cls)
+        session.config = session._epoch_config = config
+        session._rng = rng
+        session._load_data(split)
+        session.network = network
+        session._prepare_training()
+        session.epoch = epoch
+        session._part, session._parts = 0, 1
+        session.diverged = False
+        session._evaluate_sets()
+        session.history = history
+        return session
