@@ -93,16 +93,19 @@ class Session:
         self._start_network(network)
 
     def _start_network(self, network: Network) -> None:
+        self._adopt_network(network, epoch=0, history=LossHistory())
+        with np.errstate(all="ignore"):
+            self._measure()
+
+    def _adopt_network(self, network: Network, epoch: int, history: LossHistory) -> None:
         self.network = network
-        self.epoch = 0
+        self.epoch = epoch
         self._part = 0  # pieces of the current epoch trained by train_part, 0: at a boundary
         self._parts = 1  # the pieces the current epoch is cut in
         self._epoch_config = self.config  # the settings the current epoch trains with
         self.diverged = False
-        self.history = LossHistory()
+        self.history = history
         self._prepare_training()
-        with np.errstate(all="ignore"):
-            self._measure()
 
     def _prepare_training(self) -> None:
         features = self.config.features
@@ -338,14 +341,9 @@ class Session:
         """A session put back as it was saved (session_file.load), without drawing new data
         or weights first (on the largest networks that took a noticeable fraction of a second)."""
         session = cls.__new__(cls)
-        session.config = session._epoch_config = config
+        session.config = config
         session._rng = rng
         session._load_data(split)
-        session.network = network
-        session._prepare_training()
-        session.epoch = epoch
-        session._part, session._parts = 0, 1
-        session.diverged = False
-        session._evaluate_sets()
-        session.history = history
+        session._adopt_network(network, epoch, history)
+        session._evaluate_sets()  # the losses; the history has them already
         return session
