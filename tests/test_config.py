@@ -58,6 +58,50 @@ def test_a_missing_seed_stays_missing_for_the_session_to_draw():
     assert config.seed is None and config.activation == "relu"
 
 
+def test_a_blank_value_keeps_the_default_as_the_playground_reads_it():
+    config, _ = Config.from_url("#xSquared=&initZero= &seed=&learningRate=&activation= &x=false&x=")
+    assert config.features == ("x", "y") and not config.init_zero
+    assert config.seed is None and config.learning_rate == 0.03 and config.activation == "tanh"
+
+
+def test_a_blank_network_shape_is_no_hidden_layer():
+    assert Config.from_url("#networkShape=")[0].network_shape == ()
+    assert Config.from_url("#networkShape= ")[0].network_shape == ()
+
+
+def test_a_hidden_feature_is_no_input_even_when_switched_on():
+    url = "#networkShape=1&xTimesY=true&xSquared=true&xTimesY_hide=true&xSquared_hide=false"
+    config, warnings = Config.from_url(url + "&learningRate_hide=true")
+    assert config.features == ("x", "y", "xSquared") and warnings == []
+    assert config.layer_sizes == [3, 1, 1]
+
+
+def test_the_hash_is_read_as_it_is_written():
+    """No percent-decoding, and a value ends at the next '=', as in the Playground's reader."""
+    assert Config.from_url("#seed=0.1%202")[0].seed == "0.1%202"
+    assert Config.from_url("#seed=a=b&noise=5")[0].seed == "a"
+
+
+@pytest.mark.parametrize("url", ["#learningRate=1_0", "#networkShape=1_0"])
+def test_numbers_javascript_cannot_read_are_errors(url):
+    with pytest.raises(ConfigError, match="not a"):
+        Config.from_url(url)
+
+
+def test_every_allowed_seed_survives_the_url_round_trip():
+    allowed = [chr(code) for code in range(33, 127) if chr(code) not in '&=<>"`']
+    seeds = ["".join(allowed[start : start + 32]) for start in range(0, len(allowed), 32)]
+    for seed in [*seeds, "%41%2"]:
+        config = Config(seed=seed)
+        assert Config.from_url(config.to_url_hash())[0] == config
+
+
+@pytest.mark.parametrize("seed", ["a b", "a&b", "x=1", "é", "<s>", "tab\t"])
+def test_a_seed_a_url_cannot_carry_unchanged_is_refused(seed):
+    with pytest.raises(ConfigError, match=r"seed: .* is not allowed; use at most 64 letters"):
+        Config(seed=seed)
+
+
 def test_unknown_keys_load_with_a_warning_naming_them():
     config, warnings = Config.from_url("#activation=relu&colour=blue&tutorial=x&noise_hide=true")
     assert config.activation == "relu"

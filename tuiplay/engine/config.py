@@ -50,6 +50,20 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A seed travels in the Playground's URL as it is: '&' and '=' would split it, and a browser
+# percent-encodes spaces, quotes, '<', '>', '`' and non-ASCII letters, which the Playground
+# then reads as a different seed.
+URL_UNSAFE_SEED_CHARACTERS = '&=<>"`'
+
+
+def _is_url_safe_seed(seed: object) -> bool:
+    return (
+        isinstance(seed, str)
+        and len(seed) <= MAX_SEED_LENGTH
+        and all("!" <= char <= "~" and char not in URL_UNSAFE_SEED_CHARACTERS for char in seed)
+    )
+
+
 class ConfigError(ValueError):
     """A setting with a value that is not allowed; the message names both and what is."""
 
@@ -121,14 +135,10 @@ class Config:
         _check_number("noise", self.noise, 0, 100, ALLOWED["noise"])
         _check_integer("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         self._validate_network_shape()
-        if self.seed is not None and (
-            not isinstance(self.seed, str)
-            or len(self.seed) > MAX_SEED_LENGTH
-            or not self.seed.isprintable()
-        ):
+        if self.seed is not None and not _is_url_safe_seed(self.seed):
             raise ConfigError(
-                f"seed: {shown(self.seed)} is not allowed; use printable text of at most "
-                f"{MAX_SEED_LENGTH} characters"
+                f"seed: {shown(self.seed)} is not allowed; use at most {MAX_SEED_LENGTH} "
+                f"letters, digits and punctuation other than {' '.join(URL_UNSAFE_SEED_CHARACTERS)}"
             )
         for name in ("show_test_data", "discretize", "init_zero", "large_network"):
             if not isinstance(getattr(self, name), bool):

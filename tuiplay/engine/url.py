@@ -1,16 +1,18 @@
 """The Playground's URL hash: `#activation=tanh&batchSize=10&…` to and from a Config.
 
-Reading follows the Playground: a missing key keeps its default, a boolean is false only
-for the text `false`, keys that change no training are accepted and ignored. tuiplay adds
-two things the Playground does silently: a warning for an unknown key, and an error naming
-the key and value when a known key has a value the Playground could not use.
+Reading follows the Playground's: the hash is read as it is (no percent-decoding), a value
+ends at the next '=', a missing or blank value keeps the default (a blank networkShape is no
+hidden layer), a boolean is false only for the text `false`, a feature with
+`<feature>_hide=true` is no input at all, and keys that change no training are accepted and
+ignored. tuiplay adds two things the Playground does silently: a warning for an unknown key,
+and an error naming the key and value when a known key has a value the Playground could not
+use.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
-from urllib.parse import unquote
 
 from tuiplay.engine.config import (
     ALLOWED,
@@ -110,13 +112,20 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         key, equals, value = item.partition("=")
         if not equals:
             raise ConfigError(f"url: {shown(item)} is not key=value")
-        pairs.append((unquote(key), unquote(value)))
+        pairs.append((key, value.partition("=")[0]))
     return pairs
+
+
+def _js_number(text: str) -> float:
+    """A number as JavaScript's +text reads it; ValueError for what it reads as NaN."""
+    if "_" in text:  # Python's float takes 1_0 as 10
+        raise ValueError(text)
+    return float(text)
 
 
 def _number(key: str, value: str) -> float:
     try:
-        number = float(value)
+        number = _js_number(value)
     except ValueError:
         raise ConfigError(f"url: {key}={shown(value)} is not a number; {_allowed(key)}") from None
     if not math.isfinite(number):
@@ -143,10 +152,10 @@ _NETWORK_SHAPE_ALLOWED = (
 
 
 def _network_shape(value: str) -> tuple[int, ...]:
-    if value == "":
+    if value.strip() == "":
         return ()
     try:
-        counts = [float(part) for part in value.split(",")]  # as JavaScript's +part: 4.0 is 4
+        counts = [_js_number(part) for part in value.split(",")]  # 4.0 is 4, as in JavaScript
     except ValueError:
         counts = []
     if not counts or not all(math.isfinite(count) and count.is_integer() for count in counts):
@@ -180,25 +189,30 @@ def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
     """Read a Playground URL (whole, or just the hash) over `base`: (config, warnings)."""
     changes: dict[str, Any] = {}
     features = set(base.features)
+    hidden_features: set[str] = set()
     warnings: list[str] = []
-    for key, value in _pairs(text):
-        if key in _FEATURE_KEYS:
+    for key, value in dict(_pairs(text)).items():  # a repeated key: the last value counts
+        if key == "networkShape":
+            changes["network_shape"] = _network_shape(value)
+        elif value.strip() == "" and (key in _FEATURE_KEYS or key in _READERS):
+            continue  # the Playground keeps the default
+        elif key in _FEATURE_KEYS:
             (features.add if value != "false" else features.discard)(key)
         elif key in _READERS:
             field_name, read = _READERS[key]
-            if key == "networkShape":
-                changes[field_name] = _network_shape(value)
-            elif read is bool:
+            if read is bool:
                 changes[field_name] = value != "false"
             elif read is str:
                 changes[field_name] = value
             else:
                 changes[field_name] = read(key, value)
-        elif key in _IGNORED_KEYS or key.endswith("_hide"):
-            continue
-        else:
+        elif key.endswith("_hide"):
+            if key.removesuffix("_hide") in _FEATURE_KEYS and value == "true":
+                hidden_features.add(key.removesuffix("_hide"))
+        elif key not in _IGNORED_KEYS:
             warnings.append(f"url: unknown key {shown(key)} ignored")
-    changes["features"] = tuple(features)
+    # The Playground deletes a hidden feature from its inputs, whatever its own key says.
+    changes["features"] = tuple(features - hidden_features)
     try:
         config = base.replace(**changes)
     except ConfigError as error:
