@@ -9,7 +9,9 @@ import pytest
 
 from tuiplay.engine import session_file
 from tuiplay.engine.config import Config
+from tuiplay.engine.datasets import CLASSIFICATION_DATASETS, GENERATORS, generate_split
 from tuiplay.engine.history import LossHistory
+from tuiplay.engine.network import Network
 from tuiplay.engine.rng import SeededRandom
 from tuiplay.engine.trainer import Change, Session, grid_points
 
@@ -53,7 +55,7 @@ def test_network_changes_draw_new_weights_from_the_continuing_stream(change):
 
 @pytest.mark.parametrize(
     "change",
-    [{"dataset": "xor"}, {"noise": 10}, {"perc_train_data": 70}, {"problem": "regression"}],
+    [{"dataset": "xor"}, {"noise": 10}, {"perc_train_data": 70}],
 )
 def test_data_changes_draw_a_new_seed_from_the_stream(change):
     session = Session(BASE)
@@ -63,6 +65,36 @@ def test_data_changes_draw_a_new_seed_from_the_stream(change):
     fresh = Session(session.config.replace(seed=expected_seed))
     assert np.array_equal(session.train_points, fresh.train_points)
     assert np.array_equal(session.network.params, fresh.network.params)
+
+
+@pytest.mark.parametrize(
+    ("start", "datasets"),
+    [({}, ("reg-plane", "reg-gauss")), ({"problem": "regression"}, CLASSIFICATION_DATASETS)],
+)
+def test_a_problem_change_draws_the_dataset_thumbnails_before_the_new_weights(start, datasets):
+    """playground.ts, the problem menu: generateData(); drawDatasetThumbnails(); reset(). The
+    thumbnails are 200 noiseless points of each dataset of the new problem, drawn from the
+    seeded stream between the new data and the new weights."""
+    session = Session(BASE.replace(**start))
+    other = "classification" if session.config.problem == "regression" else "regression"
+    assert session.apply(session.config.replace(problem=other)) is Change.DATA
+    config = session.config
+    stream = SeededRandom(config.seed)
+    generate_split(config.active_dataset, config.noise, config.perc_train_data, stream)
+    for name in datasets:
+        GENERATORS[name](200, 0.0, stream)
+    expected = Network.build(
+        config.layer_sizes, config.activation, config.output_activation, stream
+    )
+    assert np.array_equal(session.network.params, expected.params)
+
+
+def test_the_weights_after_a_problem_change_match_an_independent_port():
+    """Seed 0.5's default page switched to regression: the first layer's first weights as a
+    separate port of playground.ts (the audit's) draws them."""
+    session = Session(Config(seed="0.5"))
+    session.apply(session.config.replace(problem="regression"))
+    assert session.network.weights[0][0].tolist() == [-0.36977997106714006, -0.4919040618988983]
 
 
 def test_reset_draws_new_weights_and_restarts_the_count():

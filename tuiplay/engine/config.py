@@ -13,14 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from tuiplay.engine.activations import ACTIVATIONS
-from tuiplay.engine.datasets import REGRESSION_DATASETS
+from tuiplay.engine.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES, canonical_order
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "L1", "L2")
 PROBLEMS = ("classification", "regression")
-CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral")
 NOISE_VALUES = tuple(range(0, 51, 5))
 TRAIN_PERCENTS = tuple(range(10, 91, 10))
 BATCH_SIZES = tuple(range(1, 31))

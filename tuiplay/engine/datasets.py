@@ -155,6 +155,7 @@ GENERATORS: dict[str, Generator] = {
     "reg-plane": reg_plane,
     "reg-gauss": reg_gauss,
 }
+CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral")  # the Playground's menu order
 REGRESSION_DATASETS = ("reg-plane", "reg-gauss")
 
 
@@ -178,6 +179,19 @@ class DataSplit:
 def _as_arrays(points: list[Point]) -> tuple[np.ndarray, np.ndarray]:
     table = np.array(points, dtype=np.float64).reshape(len(points), 3)
     return np.ascontiguousarray(table[:, :2]), np.ascontiguousarray(table[:, 2])
+
+
+THUMBNAIL_SAMPLES = 200
+
+
+def draw_thumbnails(problem: str, rng: SeededRandom) -> None:
+    """Draw what the Playground's drawDatasetThumbnails draws from the stream: 200 noiseless
+    points of each dataset of `problem`, in the order of its menu. It does this when the
+    problem type changes, after the new data and before the new weights, so those draws
+    decide the new weights."""
+    names = REGRESSION_DATASETS if problem == "regression" else CLASSIFICATION_DATASETS
+    for name in names:
+        GENERATORS[name](THUMBNAIL_SAMPLES, 0.0, rng)
 
 
 def generate_split(

@@ -14,7 +14,7 @@ from enum import Enum
 import numpy as np
 
 from tuiplay.engine.config import Config
-from tuiplay.engine.datasets import DataSplit, generate_split
+from tuiplay.engine.datasets import DataSplit, draw_thumbnails, generate_split
 from tuiplay.engine.features import feature_matrix, feature_values
 from tuiplay.engine.history import LossHistory
 from tuiplay.engine.network import Network, parameter_count
@@ -261,6 +261,8 @@ class Session:
                 config = config.replace(seed=self._rng.new_seed())
             self.config = config
             self._reseed_and_generate()
+            if config.problem != old.problem:
+                draw_thumbnails(config.problem, self._rng)
             self._build_network()
             return Change.DATA
         self.config = config
