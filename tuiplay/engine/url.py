@@ -117,8 +117,8 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _js_number(text: str) -> float:
-    """A number as JavaScript's +text reads it; ValueError for what it reads as NaN."""
-    if "_" in text:  # Python's float takes 1_0 as 10
+    """float(text), but ValueError for 1_0, which Python reads as 10 and JavaScript as NaN."""
+    if "_" in text:
         raise ValueError(text)
     return float(text)
 
