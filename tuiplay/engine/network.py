@@ -34,6 +34,20 @@ def _layer_slices(layer_sizes: Sequence[int]) -> list[tuple[int, int, tuple[int,
     return slices
 
 
+def _room_before_grads(layer_sizes: Sequence[int]) -> int:
+    """Entries the batch-size-1 trainer needs in front of the gradients.
+
+    It writes the last hidden layer's incoming gradient (1 + n entries for n neurons) just
+    before the output layer's gradient, over the end of that hidden layer's own gradient
+    (n * (1 + inputs) entries). Only a lone hidden layer with no inputs has a gradient
+    that short: one entry short, which falls in front of the array.
+    """
+    if len(layer_sizes) < 3:
+        return 0
+    previous, last = layer_sizes[-3], layer_sizes[-2]
+    return max(0, (1 + last) - last * (1 + previous))
+
+
 class Network:
     """A fully connected network with the Playground's parameters, in one flat array."""
 
@@ -48,7 +62,10 @@ class Network:
         params_and_room = np.zeros(total + sum(1 + n for n in self.layer_sizes[1:-1]))
         self.params = params_and_room[:total]
         self.params_and_room = params_and_room
-        self.grads = np.zeros(total)
+        # Room before the gradients, for the same trainer's scratch (_room_before_grads).
+        room = _room_before_grads(self.layer_sizes)
+        self.grads_and_room = np.zeros(room + total)
+        self.grads = self.grads_and_room[room:]
         self.dead_flat = np.zeros(total, dtype=bool)
         self.accumulated = 0  # points whose gradients sit in `grads`, waiting for an update
         self.layer_params = [self.params[a:b].reshape(shape) for a, b, shape in slices]

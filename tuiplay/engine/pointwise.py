@@ -79,7 +79,9 @@ class PointwisePlan:
         # the output layer's gradient (delta * [1, outputs]), which lands in its place in
         # `grads`, and just before it delta * [bias, weights], the last hidden layer's
         # incoming gradient. That spot is the end of the last hidden layer's own gradient,
-        # free until its outer product writes it, after the gradient has been used.
+        # free until its outer product writes it, after the gradient has been used. (With
+        # no inputs and one hidden layer that gradient is one entry short: the spot then
+        # starts in the room Network leaves before `grads`, on the bias's unread number.)
         total = network.params.size
         with_ones = network.params_and_room[total:]
         with_ones[:] = 1.0
@@ -88,7 +90,7 @@ class PointwisePlan:
         layer_with_ones = [with_ones[start : start + 1 + n] for start, n in zip(starts, sizes)]
         layer_slopes = [slopes[start + 1 : start + 1 + n] for start, n in zip(starts, sizes)]
         output_scaled = network.params_and_room[total - 1 - last : total + 1 + last]
-        output_scaled_out = network.grads[total - 2 * (1 + last) : total]
+        output_scaled_out = network.grads_and_room[-2 * (1 + last) :]
         totals = [np.empty(n) for n in sizes]
         # delta times the next layer's [bias, weights]: the bias's number is never read
         incoming = [np.empty(1 + n) for n in sizes[:-1]] + [output_scaled_out[: 1 + last]]
