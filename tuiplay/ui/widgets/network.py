@@ -418,6 +418,8 @@ class NetworkView(ScrollView, can_focus=True, inherit_bindings=False):
         """A node's incoming weights (bar_codes) as bars, neighbours of one colour in one
         segment. Rows of bars repeat from frame to frame while the weights settle, so they
         are cached."""
+        if not codes.size:  # the first layer, with every feature off
+            return ()
         key = codes.tobytes()
         segments = self._bar_rows.get(key)
         if segments is None:
