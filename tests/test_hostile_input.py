@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from tuiplay.engine import session_file
@@ -78,3 +79,26 @@ def test_a_ten_megabyte_integer_in_a_session_file_gets_our_own_line(tmp_path):
     message = str(error.value)
     assert "10,000,000 digits is too long" in message
     assert "sys." not in message and len(message) < 300
+
+
+def test_a_session_file_with_the_largest_numbers_load_allows_trains_and_saves_again(tmp_path):
+    """Weights just short of a diverged network, gradients of 1e308 and the most points
+    waiting that the epochs allow all load; that session trains, draws, and saves a file
+    that loads again."""
+    session = Session(Config(seed="0.1", batch_size=500, perc_train_data=10))
+    session.step_epochs(2)  # 50 training points never fill a batch of 500
+    data = session_file.to_dict(session)
+    network = data["network"]
+    network["weights"] = [[[1e153] * len(row) for row in layer] for layer in network["weights"]]
+    network["biases"] = [[-1e153] * len(layer) for layer in network["biases"]]
+    network["grads"] = [1e308] * len(network["grads"])
+    assert network["accumulated"] == 100  # 2 epochs of 50 points, the most there can be
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(data))
+    loaded = session_file.load(path)
+    loaded.step_epochs(2)
+    loaded.node_outputs_on_grid(8)
+    assert not loaded.diverged and loaded.accuracy is not None
+    session_file.save(loaded, path)
+    again = session_file.load(path)
+    assert np.abs(again.network.params).max() == 1e153 and again.network.accumulated == 200

@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import stat
 
 import numpy as np
@@ -9,7 +10,12 @@ import pytest
 
 from tuiplay.engine import session_file
 from tuiplay.engine.config import Config
-from tuiplay.engine.datasets import CLASSIFICATION_DATASETS, GENERATORS, generate_split
+from tuiplay.engine.datasets import (
+    CLASSIFICATION_DATASETS,
+    GENERATORS,
+    REGRESSION_DATASETS,
+    generate_split,
+)
 from tuiplay.engine.history import LossHistory
 from tuiplay.engine.network import Network
 from tuiplay.engine.rng import SeededRandom
@@ -282,6 +288,158 @@ def test_a_place_that_cannot_be_written_is_one_error_naming_it(tmp_path, name, r
     assert str(error.value).startswith(str(tmp_path))
 
 
+def _assert_same_session(loaded: Session, original: Session) -> None:
+    """The two are at the same point of the same run: every number bit for bit (NaN = NaN)."""
+    assert loaded.epoch == original.epoch and loaded.config == original.config
+    assert np.array_equal(loaded.network.params, original.network.params, equal_nan=True)
+    assert np.array_equal(loaded.network.dead_flat, original.network.dead_flat)
+    assert loaded.network.accumulated == original.network.accumulated
+    if original.network.accumulated:
+        assert np.array_equal(loaded.network.grads, original.network.grads, equal_nan=True)
+    losses = [(s.train_loss, s.test_loss) for s in (loaded, original)]
+    assert np.array_equal(*losses, equal_nan=True)
+    for column in ("epochs", "train", "test"):
+        kept = [getattr(s.history, column) for s in (loaded, original)]
+        assert np.array_equal(*kept, equal_nan=True)
+
+
+def _save_load_and_train_on(original: Session, path, epochs: int) -> Session:
+    """Save `original`, load it back, check the copy is the original, then train both
+    `epochs` more epochs and check they stayed the same; the copy."""
+    session_file.save(original, path)
+    loaded = session_file.load(path)
+    _assert_same_session(loaded, original)
+    for session in (original, loaded):
+        session.step_epochs(epochs)
+    _assert_same_session(loaded, original)
+    return loaded
+
+
+def test_a_batch_larger_than_the_training_set_saves_and_continues_bit_for_bit(tmp_path):
+    """50 training points never fill a batch of 100: the Playground never updates, and the
+    gradients of every point trained wait, two epochs' worth after two epochs."""
+    config, _ = Config.from_url("#batchSize=100&percTrainData=10&seed=0.5")
+    original = Session(config)
+    original.step_epochs(2)
+    assert len(original.train_labels) == 50 and original.network.accumulated == 100
+    loaded = _save_load_and_train_on(original, tmp_path / "big.json", epochs=3)
+    assert loaded.network.accumulated == 250
+
+
+def test_weights_past_1e12_save_and_continue_bit_for_bit(tmp_path):
+    """Learning rate 3 on squared features takes a regression's weights to ~1e68 in one
+    epoch: huge, finite, not diverged, and saved; the file loads and goes on as the run."""
+    hash_ = "#seed=0.5&problem=regression&learningRate=3&xSquared=true&ySquared=true"
+    original = Session(Config.from_url(hash_)[0])
+    original.step_epochs(1)
+    assert not original.diverged and np.abs(original.network.params).max() > 1e12
+    _save_load_and_train_on(original, tmp_path / "huge.json", epochs=2)
+
+
+def _drawn_config(draw: random.Random) -> Config:
+    """A config from the corners the engine reaches: tiny training sets, batches larger than
+    them, learning rates that blow weights up, L1 that kills links."""
+    return Config(
+        seed=f"0.{draw.randrange(10**5):05d}",
+        problem=draw.choice(("classification", "regression")),
+        dataset=draw.choice(CLASSIFICATION_DATASETS),
+        reg_dataset=draw.choice(REGRESSION_DATASETS),
+        perc_train_data=draw.choice((1, 2, 5, 10, 50, 90)),
+        batch_size=draw.choice((1, 3, 10, 30, 64, 200, 1000)),
+        learning_rate=draw.choice((0.03, 0.3, 1.0, 3.0, 10.0)),
+        activation=draw.choice(("tanh", "relu", "sigmoid", "linear")),
+        regularization=draw.choice(("none", "L1", "L1", "L2")),
+        regularization_rate=draw.choice((0.01, 0.03, 0.3, 1.0)),
+        features=draw.choice((("x", "y"), ("x", "y", "xSquared", "ySquared"), ("x", "y", "sinX"))),
+        network_shape=draw.choice(((4, 2), (3,), (), (6, 6, 3))),
+    )
+
+
+def test_every_session_save_writes_loads_and_continues_bit_for_bit(tmp_path):
+    draw = random.Random(2026)
+    seen = {"accumulated past a batch": 0, "weights past 1e12": 0, "dead links": 0}
+    diverged = 0
+    for run in range(70):
+        original = Session(_drawn_config(draw))
+        original.step_epochs(draw.randint(1, 4))
+        if original.diverged:  # the one session save refuses, with its own line
+            with pytest.raises(session_file.SessionFileError, match="the network diverged"):
+                session_file.save(original, tmp_path / f"{run}.json")
+            diverged += 1
+            continue
+        network = original.network
+        seen["accumulated past a batch"] += network.accumulated >= original.config.batch_size
+        seen["weights past 1e12"] += bool(np.abs(network.params).max() > 1e12)
+        seen["dead links"] += bool(network.dead_flat.any())
+        _save_load_and_train_on(original, tmp_path / f"{run}.json", epochs=2)
+    assert all(seen.values()) and diverged < 20, (seen, diverged)  # the sweep reaches every corner
+
+
+def _chain_through_first_nodes(session: Session, first: float, middle: float, last: float):
+    """Make x reach the output through the first node of each layer alone, times
+    first × middle × last: a regression with linear nodes then outputs about that × x."""
+    session.set_weight(0, 0, 0, first)
+    session.set_weight(0, 0, 1, 0.0)
+    session.set_bias(0, 0, 0.0)
+    for source in range(4):
+        session.set_weight(1, 0, source, middle if source == 0 else 0.0)
+    session.set_bias(1, 0, 0.0)
+    session.set_weight(2, 0, 0, last)
+
+
+UNUPDATED_LINEAR_REGRESSION = Config(
+    seed="0.5", problem="regression", activation="linear", perc_train_data=10, batch_size=500
+)  # 120 training points: no epoch fills a batch, so edited weights stay as edited
+
+
+def test_save_refuses_gradients_that_overflowed_with_one_line(tmp_path):
+    """Weights of 1e100 (typed in the edit box) keep the loss finite but make the gradients
+    overflow. JSON has no infinity: saving refuses, naming why, instead of crashing."""
+    session = Session(UNUPDATED_LINEAR_REGRESSION)
+    _chain_through_first_nodes(session, 1e-50, 1e100, 1e100)
+    session.step_epochs(1)
+    assert not session.diverged and not np.isfinite(session.network.grads).all()
+    path = tmp_path / "run.json"
+    with pytest.raises(session_file.SessionFileError) as error:
+        session_file.save(session, path)
+    assert str(error.value) == (
+        f"{path}: not saved: the gradients waiting for an update overflowed (infinite or NaN); "
+        "reset it first"
+    )
+    assert not path.exists()
+
+
+def test_save_refuses_an_infinite_loss_in_the_history_with_one_line(tmp_path):
+    """The 1080 test points' squared errors can overflow where the 120 training points' do
+    not: the network has not diverged, but the history holds an infinite test loss."""
+    session = Session(UNUPDATED_LINEAR_REGRESSION)
+    low, high = 1e150, 1e155  # the output weight at which the test loss overflows
+    while not (np.isfinite(session.train_loss) and np.isinf(session.test_loss)):
+        last = (low * high) ** 0.5
+        _chain_through_first_nodes(session, 1.0, 1.0, last)
+        low, high = (low, last) if np.isinf(session.test_loss) else (last, high)
+    session.step_epochs(1)
+    assert not session.diverged and np.isinf(session.history.test[-1])
+    with pytest.raises(session_file.SessionFileError, match="the loss history holds an infinite"):
+        session_file.save(session, tmp_path / "run.json")
+
+
+def test_load_refuses_more_points_waiting_than_the_epochs_trained(tmp_path):
+    config, _ = Config.from_url("#batchSize=100&percTrainData=10&seed=0.5")
+    session = Session(config)
+    session.step_epochs(2)
+    data = session_file.to_dict(session)
+    data["network"]["accumulated"] = 101  # 2 epochs of 50 points: 100 at most
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(session_file.SessionFileError) as error:
+        session_file.load(path)
+    assert str(error.value) == (
+        f"{path}: network.accumulated: 101 is not a count from 0 to 100 (every point trained: "
+        "2 epochs of 50 training points, which never fill a batch of 100)"
+    )
+
+
 def _saved(tmp_path) -> dict:
     path = tmp_path / "ok.json"
     session = Session(BASE)
@@ -299,7 +457,18 @@ def _mutations(data: dict):
     yield "version", with_(lambda d: d.update(version=99)), "version 99"
     yield "format", with_(lambda d: d.update(format="other")), "not a tuiplay session"
     yield "weights shape", with_(lambda d: d["network"]["weights"][0].pop()), "shape"
-    yield "huge weight", with_(lambda d: d["network"]["biases"][0].__setitem__(0, 1e300)), "finite"
+    # Training reaches any finite size short of overflow, so a weight is refused only where
+    # the engine would call the network diverged: the sum of the squares overflows.
+    yield (
+        "weight whose square overflows",
+        with_(lambda d: d["network"]["biases"][0].__setitem__(0, 1e300)),
+        "network: weights this large .* are a diverged network",
+    )
+    yield (
+        "coordinate past 1e12",
+        with_(lambda d: d["data"]["train"][0].__setitem__(0, 1e13)),
+        r"data.train: values must be finite and at most 1e\+12",
+    )
     yield "bad config", with_(lambda d: d["config"].update(activation="swish")), "activation"
     yield "bad rng", with_(lambda d: d["rng"].update(i=999)), "rng"
     yield "negative epoch", with_(lambda d: d.update(epoch=-1)), "epoch"
@@ -331,7 +500,12 @@ def _mutations(data: dict):
     )
     yield "epoch true", with_(lambda d: d.update(epoch=True)), "epoch"
     yield "epoch huge", with_(lambda d: d.update(epoch=10**20)), "epoch"
-    yield "accumulated a batch", with_(lambda d: d["network"].update(accumulated=10)), "accumulated"
+    # 250 training points fill batches of 10, so an epoch leaves 0 to 9 points waiting.
+    yield (
+        "accumulated a batch the set fills",
+        with_(lambda d: d["network"].update(accumulated=10)),
+        r"network.accumulated: 10 is not a count from 0 to 9 \(points left by an epoch",
+    )
     yield "history epochs back", with_(lambda d: d["history"].update(epochs=[0, 2, 1])), "increase"
     yield "history after epoch", with_(lambda d: d["history"].update(epochs=[0, 1, 9])), "epochs"
     yield "history epoch 1.5", with_(lambda d: d["history"].update(epochs=[0, 1, 1.5])), "epochs"
@@ -424,8 +598,10 @@ def _with_value_at(data, path, value):
     return copy
 
 
-def test_every_damaged_field_loads_or_is_refused_by_name_never_crashes():
-    # spiral: the dataset quickest to draw, as each load draws one before it restores the file's
+def _damaged_copies():
+    """(path, value, copy) for each hostile value at each path of a saved session's dict."""
+    # L1 at batch size 7 kills links and leaves points waiting, so the dead-link pairs and
+    # the gradients are there to damage
     original = Session(
         BASE.replace(dataset="spiral", regularization="L1", regularization_rate=0.03, batch_size=7)
     )
@@ -434,14 +610,40 @@ def test_every_damaged_field_loads_or_is_refused_by_name_never_crashes():
     assert data["network"]["accumulated"] > 0  # so grads are a table, and get damaged too
     paths = [path for path in _json_paths(data) if path]
     for deep in [("network", "dead", 1, 0, 0), ("network", "grads", 1), ("history", "test", 0)]:
-        assert deep in paths  # L1 has killed links, so the dead-link pairs are damaged too
-    escaped = []
+        assert deep in paths
     for path in paths:
         for value in HOSTILE_VALUES:
-            try:
-                session_file.from_dict(_with_value_at(data, path, value))
-            except session_file.SessionFileError:
-                pass
-            except Exception as error:  # anything but the load error is a crash
-                escaped.append((path, value, repr(error)))
+            yield path, value, _with_value_at(data, path, value)
+
+
+def test_every_damaged_field_loads_or_is_refused_by_name_never_crashes():
+    escaped = []
+    for path, value, damaged in _damaged_copies():
+        try:
+            session_file.from_dict(damaged)
+        except session_file.SessionFileError:
+            pass
+        except Exception as error:  # anything but the load error is a crash
+            escaped.append((path, value, repr(error)))
     assert escaped == []
+
+
+def test_a_damaged_file_that_loads_trains_draws_and_saves_or_refuses_by_name(tmp_path):
+    """What load lets through (a gradient of 1e308, say) goes on to train, to be drawn and
+    to be saved: saving may refuse, with its own error, but nothing crashes."""
+    escaped, loaded = [], 0
+    for path, value, damaged in _damaged_copies():
+        try:
+            session = session_file.from_dict(damaged)
+        except session_file.SessionFileError:
+            continue
+        loaded += 1
+        try:
+            session.step_epochs(1)
+            session.node_outputs_on_grid(8)
+            session_file.save(session, tmp_path / "run.json")
+        except session_file.SessionFileError:
+            pass
+        except Exception as error:
+            escaped.append((path, value, repr(error)))
+    assert loaded > 100 and escaped == []

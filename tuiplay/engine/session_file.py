@@ -9,6 +9,7 @@ leaves the running session untouched.
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import stat
@@ -27,7 +28,10 @@ from tuiplay.engine.trainer import Session
 FORMAT = "tuiplay-session"
 VERSION = 1
 MAX_FILE_BYTES = 50_000_000
-MAX_ABS_VALUE = 1e12  # larger parameters or coordinates are a broken file, not a session
+# The datasets draw points within a few units of the [-6, 6] grid: larger coordinates or labels
+# are a broken file. Parameters have no such bound: training reaches any size short of
+# overflow (learning rate 3 on a regression takes weights to 1e68 in an epoch).
+MAX_ABS_DATA = 1e12
 MAX_DIGITS = 30  # in a JSON integer; no count or seed state in a session comes near
 MAX_EPOCH = 10**15  # epochs up to here fit a float64 exactly (the loss history's table)
 
@@ -71,11 +75,24 @@ def save(session: Session, path: str | os.PathLike) -> None:
     pieces is finished first). Raises SessionFileError."""
     session.finish_epoch()
     target = Path(path)
-    if session.diverged:
-        raise SessionFileError(
-            f"{target}: not saved: the network diverged (NaN weights); reset it first"
-        )
+    reason = _why_not_saved(session)
+    if reason is not None:
+        raise SessionFileError(f"{target}: not saved: {reason}; reset it first")
     _write_atomically(target, json.dumps(to_dict(session), allow_nan=False))
+
+
+def _why_not_saved(session: Session) -> str | None:
+    """Why the session cannot be written as JSON numbers (which have no NaN or infinity)
+    that `load` accepts, or None. Only ever a network at the edge of diverging."""
+    if session.diverged:
+        return "the network diverged (NaN weights)"
+    network = session.network
+    if network.accumulated and not np.isfinite(network.grads).all():
+        return "the gradients waiting for an update overflowed (infinite or NaN)"
+    history = session.history
+    if np.isinf(history.train).any() or np.isinf(history.test).any():
+        return "the loss history holds an infinite loss (the network nearly diverged)"
+    return None
 
 
 def _write_atomically(target: Path, text: str) -> None:
@@ -174,7 +191,8 @@ def from_dict(data: Any) -> Session:
 
     Strict about types: true is not 1, "1.5" is not a number, every list has the length
     the config implies. Losses are finite numbers of at least 0, or null where a loss is
-    undefined (no test points); parameters and data are finite and at most MAX_ABS_VALUE.
+    undefined (no test points); data are finite and at most MAX_ABS_DATA in size; parameters
+    are any finite numbers short of a diverged network, as `save` writes them.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionFileError("not a tuiplay session file")
@@ -192,10 +210,13 @@ def from_dict(data: Any) -> Session:
         raise SessionFileError("url: not text")
     rng = _read_rng(_field(data, "rng", dict))
     split = _read_data(_field(data, "data", dict), config)
-    network = _read_network(_field(data, "network", dict), config)
     epoch = _field(data, "epoch", int)
     if not 0 <= epoch <= MAX_EPOCH:
         raise SessionFileError(f"epoch: {epoch} is out of range; allowed: 0 to {MAX_EPOCH:,}")
+    network_data = _field(data, "network", dict)
+    network = _read_network(network_data, config)
+    train_count = len(split.train_labels)
+    _read_accumulated(network_data, network, config.batch_size, train_count, epoch)
     try:
         history = LossHistory.from_dict(data.get("history"), last_epoch=epoch)
     except ValueError as error:
@@ -227,12 +248,15 @@ def _is_table(value: Any, shape: tuple[int, ...]) -> bool:
     return all(_is_table(item, shape[1:]) for item in value)
 
 
-def _array(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
+def _array(name: str, value: Any, shape: tuple[int, ...], largest: float = math.inf) -> np.ndarray:
+    """Finite numbers of exactly `shape`, each at most `largest` in size."""
     if not _is_table(value, shape):
         raise SessionFileError(f"{name}: not numbers in the shape {shape}")
     array = np.array(value, dtype=np.float64).reshape(shape)
-    if not np.isfinite(array).all() or (np.abs(array) > MAX_ABS_VALUE).any():
-        raise SessionFileError(f"{name}: values must be finite and at most {MAX_ABS_VALUE:g}")
+    if not np.isfinite(array).all():  # JSON numbers such as 1e999 read as infinity
+        raise SessionFileError(f"{name}: values must be finite")
+    if (np.abs(array) > largest).any():
+        raise SessionFileError(f"{name}: values must be finite and at most {largest:g}")
     return array
 
 
@@ -252,7 +276,7 @@ def _read_rng(data: dict) -> SeededRandom:
 def _read_points(name: str, rows: Any, config: Config) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(rows, list):
         raise SessionFileError(f"data.{name}: missing or not a list")
-    table = _array(f"data.{name}", rows, (len(rows), 3))
+    table = _array(f"data.{name}", rows, (len(rows), 3), largest=MAX_ABS_DATA)
     labels = table[:, 2]
     if config.problem == "classification" and not np.isin(labels, (-1.0, 1.0)).all():
         raise SessionFileError(f"data.{name}: a classification label must be -1 or 1")
@@ -288,16 +312,45 @@ def _read_network(data: dict, config: Config) -> Network:
             ):
                 raise SessionFileError(f"network.dead[{layer}]: {shown(pair)} is not a link")
             network.dead[layer][pair[0], pair[1]] = True
-    _read_accumulated(data, network, config.batch_size)
+    _refuse_diverged(network)
     return network
 
 
-def _read_accumulated(data: dict, network: Network, batch_size: int) -> None:
-    """Gradients of the points waiting for the next update (fewer than a batch), if any."""
-    accumulated, grads = data.get("accumulated", 0), data.get("grads")
-    if not _is_whole(accumulated) or not 0 <= accumulated < batch_size:
+def _refuse_diverged(network: Network) -> None:
+    """Parameters whose squares sum past the largest float: the weights half of
+    Session._is_diverged, which every change to the weights is checked with. `save` never
+    writes a diverged network, and a loaded one would be restored as if it had not diverged."""
+    with np.errstate(over="ignore"):
+        squares = float(np.dot(network.params, network.params))
+    if not math.isfinite(squares):
+        largest = float(np.abs(network.params).max())
         raise SessionFileError(
-            f"network.accumulated: {shown(accumulated)} is not a count from 0 to {batch_size - 1}"
+            f"network: weights this large (up to {largest:.3g}) are a diverged network, "
+            "which is never saved"
+        )
+
+
+def _read_accumulated(
+    data: dict, network: Network, batch_size: int, train_count: int, epoch: int
+) -> None:
+    """The points whose gradients wait for the next update, and those gradients, if any.
+
+    An epoch updates after every batch, so the points left at its end are fewer than a
+    batch. A training set smaller than a batch never fills one: the Playground then never
+    updates, and every point trained since the network was built waits, epoch × points.
+    """
+    accumulated, grads = data.get("accumulated", 0), data.get("grads")
+    if train_count >= batch_size:
+        most, why = batch_size - 1, "points left by an epoch, fewer than a batch"
+    else:
+        most = epoch * train_count
+        why = (
+            f"every point trained: {epoch:,} epochs of {train_count:,} training points, "
+            f"which never fill a batch of {batch_size:,}"
+        )
+    if not _is_whole(accumulated) or not 0 <= accumulated <= most:
+        raise SessionFileError(
+            f"network.accumulated: {shown(accumulated)} is not a count from 0 to {most:,} ({why})"
         )
     if accumulated == 0:
         if grads is not None:
