@@ -2,6 +2,7 @@
 and only what is in view is drawn, but what scrolls in is always the latest frame."""
 
 import asyncio
+import threading
 
 import numpy as np
 from app_helpers import record_refreshes, wait_for
@@ -122,12 +123,22 @@ async def test_a_large_networks_new_weights_are_drawn_while_the_app_goes_on(new_
         assert app.check_action("toggle_play", ()) is True
 
 
-async def test_a_large_session_file_is_read_while_the_app_goes_on(new_app, tmp_path):
-    """Loading builds the file's network first (63k weights from the seeded stream), in a
-    thread: a key pressed meanwhile is handled, with the old session still on screen."""
+async def test_a_large_session_file_is_read_while_the_app_goes_on(new_app, tmp_path, monkeypatch):
+    """Loading reads and checks the file in a thread (63k weights): a key pressed meanwhile
+    is handled, with the old session still on screen. The read is held until that key is
+    handled, so the test does not depend on how fast the file is read."""
     large = Session(Config(seed="0.1", network_shape=(NEURONS,) * 16, large_network=True))
     path = tmp_path / "large.json"
     session_file.save(large, path)
+    reading, release = threading.Event(), threading.Event()
+    read = session_file.load
+
+    def held_read(name):
+        reading.set()
+        release.wait(timeout=10)
+        return read(name)
+
+    monkeypatch.setattr(session_file, "load", held_read)
     app = new_app()
     app._session_path = str(path)  # what f offers to load
     small_shape = app.session.config.network_shape
@@ -136,9 +147,10 @@ async def test_a_large_session_file_is_read_while_the_app_goes_on(new_app, tmp_p
         app.key_x = lambda: keys_handled_meanwhile.append(app.session.config.network_shape)
         await pilot.press("f")
         presses = [asyncio.create_task(pilot.press("enter"))]
-        await wait_for(pilot, lambda: any(worker.group == "load" for worker in app.workers))
+        await wait_for(pilot, reading.is_set)
         presses.append(asyncio.create_task(pilot.press("x")))
         await wait_for(pilot, lambda: keys_handled_meanwhile)
+        release.set()
         await asyncio.gather(*presses)
         await wait_for(pilot, lambda: app.session.config.network_shape != small_shape)
         assert keys_handled_meanwhile == [small_shape]
