@@ -307,3 +307,45 @@ def test_parsing_the_command_line_does_not_import_textual_before_the_app_sets_it
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+OUTPUT_COMMANDS = [
+    ["train", "--epochs", "50", "--format", "jsonl"],
+    ["train", "--epochs", "50", "--format", "csv"],
+    ["train", "--epochs", "50"],
+    ["compare", "--hidden", "1", "2", "3", "--epochs", "30", "--format", "jsonl"],
+    ["compare", "--hidden", "1", "2", "--epochs", "3"],
+    ["presets"],
+]
+
+
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_output_into_a_pipe_closed_before_it_is_read_ends_quietly_with_sigpipes_status(args):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before tuiplay writes a byte
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tuiplay", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+def test_output_into_head_ends_quietly_after_the_lines_head_read():
+    # 3000 csv rows overfill the pipe's buffer: tuiplay is still writing when the reader goes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tuiplay", "train", "--epochs", "3000", "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    header, first_row = process.stdout.readline(), process.stdout.readline()
+    process.stdout.close()
+    stderr = process.communicate(timeout=120)[1]
+    assert header == "epoch,train_loss,test_loss,accuracy\n" and first_row.startswith("0,")
+    assert (process.returncode, stderr) == (141, "")

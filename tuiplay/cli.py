@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 
 USAGE_ERROR = 2
+BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a command stopped by it
 MAX_MESSAGE = 300  # characters of an argparse error; a 10 MB argument is not echoed whole
 
 # Config field -> the flag that sets it, to name flags in error messages.
@@ -422,6 +423,20 @@ def check_writable(option: str, path: str, *, replaceable: bool = False) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status. Output piped into a reader that stops
+    early (`tuiplay train … | head -1`) ends quietly, with the status a shell gives a
+    command that SIGPIPE stopped."""
+    try:
+        try:
+            return _run(argv)
+        finally:  # output that fit the buffer meets the closed pipe here, not at exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -433,3 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit, which would
+    meet the closed pipe again, does not print 'Exception ignored … BrokenPipeError'."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -234,10 +234,11 @@ def _csv_cell(value: object) -> str:
 
 
 def _write_tables(results: list[list[Result]], epochs: int) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from tuiplay.commands.output import StdoutConsole
+
+    console = StdoutConsole()
     for index, group in enumerate(results):
         if index:
             console.print()

@@ -131,8 +131,9 @@ def _csv_writer() -> Callable[[dict | None], None]:
 
 
 def _table_writer(session: Session) -> Callable[[dict | None], None]:
-    from rich.console import Console
     from rich.table import Table
+
+    from tuiplay.commands.output import StdoutConsole
 
     rows: list[dict] = []
 
@@ -140,7 +141,7 @@ def _table_writer(session: Session) -> Callable[[dict | None], None]:
         if row is not None:
             rows.append(row)
             return
-        console = Console()
+        console = StdoutConsole()
         console.print(_title(session))
         table = Table()
         for name in rows[0]:
