@@ -11,6 +11,7 @@ from engine_helpers import CONFORMANCE, load_vector
 
 from tuiplay import __version__
 from tuiplay.cli import main
+from tuiplay.commands.table_cells import loss_cell
 from tuiplay.engine import session_file
 from tuiplay.engine.presets import PRESETS
 
@@ -80,6 +81,30 @@ def test_regression_rows_have_no_accuracy(capsys):
     assert main(["train", "--dataset", "reg-plane", "--epochs", "1", "--format", "jsonl"]) == 0
     row = json.loads(capsys.readouterr().out.splitlines()[0])
     assert "accuracy" not in row
+
+
+DIVERGING = ["--activation", "relu", "--learning-rate", "10", "--dataset", "reg-plane"]
+
+
+@pytest.mark.parametrize("command", [["train"], ["compare", "--hidden", "4,2"]])
+def test_tables_write_a_huge_loss_in_scientific_notation(command, capsys):
+    assert main([*command, *DIVERGING, "--seed", "1", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "7.745116e+112" in out and "774511608" not in out
+
+
+def test_jsonl_and_csv_keep_every_digit_of_a_huge_loss(capsys):
+    for kind in ("jsonl", "csv"):
+        assert main(["train", *DIVERGING, "--seed", "1", "--epochs", "1", "--format", kind]) == 0
+        assert "7.745116082841845e+112" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("loss", "cell"),
+    [(0.0, "0.000000"), (0.123456789, "0.123457"), (3e-9, "3.000000e-09"), (None, "-")],
+)
+def test_a_table_cell_shows_a_loss_with_its_significant_digits(loss, cell):
+    assert loss_cell(loss) == cell
 
 
 def test_save_then_load_continues_the_run(tmp_path, capsys):

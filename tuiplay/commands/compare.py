@@ -25,6 +25,7 @@ from tuiplay.cli import (
     warn,
     whole_number,
 )
+from tuiplay.commands.table_cells import loss_cell
 from tuiplay.engine.config import Config, ConfigError
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS, VIDEO_SEQUENCES
@@ -278,14 +279,10 @@ def _table_cells(result: Result, classification: bool) -> list[str]:
     shape = _shape_text(result.config.network_shape) or "none"
     if result.diverged:
         shape += f" (diverged at {result.epochs})"
-    cells = [shape, _loss_cell(result.train_loss), _loss_cell(result.test_loss)]
+    cells = [shape, loss_cell(result.train_loss), loss_cell(result.test_loss)]
     if classification:
         cells += [_accuracy_cell(result.train_accuracy), _accuracy_cell(result.test_accuracy)]
     return cells
-
-
-def _loss_cell(value: float) -> str:
-    return f"{value:.6f}" if math.isfinite(value) else "-"
 
 
 def _accuracy_cell(value: float | None) -> str:

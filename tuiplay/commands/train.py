@@ -23,6 +23,7 @@ from tuiplay.cli import (
     warn,
     whole_number,
 )
+from tuiplay.commands.table_cells import loss_cell
 from tuiplay.engine import session_file
 from tuiplay.engine.trainer import Session
 
@@ -177,7 +178,7 @@ def _cell(key: str, value: object) -> str:
         return f"{value:,}"
     if key == "accuracy":
         return f"{value:.1%}"
-    return f"{value:.6f}"
+    return loss_cell(value)
 
 
 class _progress:
