@@ -47,13 +47,29 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# tuiplay's command line with a bug planted in the app: it raises as soon as it is ready.
+TUIPLAY_WITH_A_BUG = """
+import sys
+from tuiplay.cli import main
+from tuiplay.ui.app import TuiplayApp
+
+def planted_bug(app):
+    raise RuntimeError("a planted bug")
+
+TuiplayApp.on_ready = planted_bug
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 @pytest.fixture
 def start_app() -> Iterator:
-    """Starts `python -m tuiplay ARGS` at 80x24; every app started is closed afterwards."""
+    """Starts `python -m tuiplay ARGS` at 80x24 (with `program=TUIPLAY_WITH_A_BUG`,
+    `python -c program ARGS`); every app started is closed afterwards."""
     started: list[PtyTerminal] = []
 
-    def start(*args: str) -> PtyTerminal:
-        terminal = PtyTerminal([sys.executable, "-m", "tuiplay", *args], 80, 24, TERMINAL_ENV)
+    def start(*args: str, program: str | None = None) -> PtyTerminal:
+        command = ["-m", "tuiplay"] if program is None else ["-c", program]
+        terminal = PtyTerminal([sys.executable, *command, *args], 80, 24, TERMINAL_ENV)
         terminal.start()
         started.append(terminal)
         return terminal
@@ -154,6 +170,16 @@ def test_the_tour_starts_in_a_terminal_and_q_quits_it(start_app) -> None:
     terminal.send(b"q")
     terminal.pump_until_exit(STARTUP_CEILING)
     assert terminal.exit_status == 0
+    assert not terminal.in_alternate_screen
+
+
+@pytest.mark.parametrize("args", [("--paused",), ("tour", "--seed", "0.5")], ids=["app", "tour"])
+def test_a_crash_ends_with_a_non_zero_exit_status(start_app, args) -> None:
+    terminal = start_app(*args, program=TUIPLAY_WITH_A_BUG)
+
+    terminal.pump_until_exit(STARTUP_CEILING)
+
+    assert terminal.exit_status == 1, terminal.text()
     assert not terminal.in_alternate_screen
 
 

@@ -1073,7 +1073,11 @@ def run_app(
 
 
 def run_in_terminal(app: App) -> None:
-    """Run `app` (the playground or the tour) with tuiplay's terminal driver until it quits."""
+    """Run `app` (the playground or the tour) with tuiplay's terminal driver until it quits.
+
+    After a crash (Textual has printed the traceback) the process exits with the app's
+    return code, so that a shell or a script sees the failure; after a quit, this returns.
+    """
     if os.name == "posix" and not os.environ.get("TEXTUAL_DRIVER"):
         # Only what changed is sent: far fewer bytes over SSH. Imported here because Textual's
         # Linux driver needs termios; TEXTUAL_DRIVER (textual serve, web) chooses another.
@@ -1084,3 +1088,5 @@ def run_in_terminal(app: App) -> None:
     # default it would wait up to 5 ms for its turn.
     sys.setswitchinterval(INPUT_SWITCH_INTERVAL)
     app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)
