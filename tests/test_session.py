@@ -469,6 +469,22 @@ def _mutations(data: dict):
         with_(lambda d: d["data"]["train"][0].__setitem__(0, 1e13)),
         r"data.train: values must be finite and at most 1e\+12",
     )
+    # BASE splits the 500 points of circle in half: 250 to train, 250 to test.
+    yield (
+        "training set cut short",
+        with_(lambda d: d["data"].update(train=d["data"]["train"][:10])),
+        r"data.train: 10 points; the config implies 250 \(50% of the 500 points of circle\)",
+    )
+    yield (
+        "a test point dropped",
+        with_(lambda d: d["data"]["test"].pop()),
+        r"data.test: 249 points; the config implies 250 \(the 500 points of circle less 250",
+    )
+    yield (
+        "a split the config does not imply",
+        with_(lambda d: d["config"].update(perc_train_data=60)),
+        "data.train: 250 points; the config implies 300",
+    )
     yield "bad config", with_(lambda d: d["config"].update(activation="swish")), "activation"
     yield "bad rng", with_(lambda d: d["rng"].update(i=999)), "rng"
     yield "negative epoch", with_(lambda d: d.update(epoch=-1)), "epoch"

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tuiplay.engine.config import Config, ConfigError, shown
-from tuiplay.engine.datasets import DataSplit
+from tuiplay.engine.datasets import CLASSIFICATION_SAMPLES, REGRESSION_SAMPLES, DataSplit
 from tuiplay.engine.history import LossHistory
 from tuiplay.engine.network import Network
 from tuiplay.engine.rng import SeededRandom
@@ -286,9 +286,26 @@ def _read_points(name: str, rows: Any, config: Config) -> tuple[np.ndarray, np.n
 def _read_data(data: dict, config: Config) -> DataSplit:
     train_points, train_labels = _read_points("train", data.get("train"), config)
     test_points, test_labels = _read_points("test", data.get("test"), config)
-    if len(train_points) == 0:
-        raise SessionFileError("data.train: no training points")
+    _check_split_sizes(config, len(train_points), len(test_points))
     return DataSplit(train_points, train_labels, test_points, test_labels)
+
+
+def _check_split_sizes(config: Config, train: int, test: int) -> None:
+    """The dataset's points, split as generate_split splits them: the first
+    floor(samples × percent / 100) to train, the rest to test."""
+    dataset = config.active_dataset
+    samples = REGRESSION_SAMPLES if config.problem == "regression" else CLASSIFICATION_SAMPLES
+    expected_train = math.floor(samples * config.perc_train_data / 100)
+    if train != expected_train:
+        raise SessionFileError(
+            f"data.train: {train:,} points; the config implies {expected_train:,} "
+            f"({config.perc_train_data:g}% of the {samples:,} points of {dataset})"
+        )
+    if test != samples - expected_train:
+        raise SessionFileError(
+            f"data.test: {test:,} points; the config implies {samples - expected_train:,} "
+            f"(the {samples:,} points of {dataset} less {expected_train:,} to train)"
+        )
 
 
 def _read_network(data: dict, config: Config) -> Network:
