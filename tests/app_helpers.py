@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -28,3 +29,16 @@ def record_refreshes(widget: Widget) -> list[tuple[Region, ...]]:
 
     widget.refresh = refresh
     return calls
+
+
+def record_notifications(app: App) -> list[str]:
+    """The messages of every notification the app shows from now on."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def recording(message, **options):
+        messages.append(message)
+        return notify(message, **options)
+
+    app.notify = recording
+    return messages

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from app_helpers import wait_for
+from app_helpers import record_notifications, wait_for
 
 from tuiplay import cli
 from tuiplay.engine import session_file
@@ -18,19 +18,6 @@ from tuiplay.ui.screens.file_name import FileNameScreen
 
 SIZE = (120, 40)
 SEED = "0.12345"
-
-
-def record_notifications(app: TuiplayApp) -> list[str]:
-    """The messages of every notification the app shows from now on."""
-    messages: list[str] = []
-    notify = app.notify
-
-    def recording(message, **options):
-        messages.append(message)
-        return notify(message, **options)
-
-    app.notify = recording
-    return messages
 
 
 def trained_session(epochs: int, **changes) -> Session:

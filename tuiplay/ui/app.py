@@ -860,8 +860,8 @@ class TuiplayApp(App[None]):
         if not self.session.config.large_network and not 1 <= count <= MAX_NEURONS:
             limit = "most" if delta > 0 else "least"
             self.notify(
-                f"layer {layer + 1} has {shape[layer]} neurons, the {limit} allowed (1 to "
-                f"{MAX_NEURONS}){'; remove the layer with <' if delta < 0 else ''}"
+                f"layer {layer + 1} has {_count(shape[layer], 'neuron')}, the {limit} allowed "
+                f"(1 to {MAX_NEURONS}){'; remove the layer with <' if delta < 0 else ''}"
             )
             return
         shape[layer] = count
@@ -1033,6 +1033,11 @@ class TuiplayApp(App[None]):
                     partial(self._set, setting, value),
                     discover=False,
                 )
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 neuron', '2 neurons'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _unused_name(stem: str, suffix: str) -> str:

@@ -119,6 +119,14 @@ def format_scale(scale: tuple[float, float] | None) -> str:
     return f"log {low:.2g}…{high:.2g}"
 
 
+def _epoch_span(epochs: np.ndarray) -> str:
+    """The epochs a chart covers: 'epochs 0–120', 'epoch 0' for one, '' for none."""
+    if epochs.size == 0:
+        return ""
+    first, last = int(epochs[0]), int(epochs[-1])
+    return f"epoch {first:,}" if first == last else f"epochs {first:,}–{last:,}"
+
+
 class LossPanel(LinePanel):
     """The loss numbers and their history; repaints only when a printed cell changes."""
 
@@ -154,8 +162,7 @@ class LossPanel(LinePanel):
             [history.test_history, history.train_history], width, height - 3, scale
         )
         chart = [Content.assemble(*self._runs(row)) for row in rows]
-        epochs = history.epochs
-        span = f"epochs {int(epochs[0]):,}–{int(epochs[-1]):,}" if epochs.size else ""
+        span = _epoch_span(history.epochs)
         return (
             self._numbers_line("Test loss", report.test_loss, self._accuracy(report, "test")),
             self._numbers_line("Training loss", report.train_loss, self._accuracy(report, "train")),
