@@ -203,6 +203,27 @@ def test_bad_input_exits_2_with_one_line_naming_it(args, named, capsys):
     assert "Traceback" not in captured.err and captured.out == ""
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--epochs", "5"],
+            "--epochs belongs to a command: tuiplay train --epochs 5 … (or compare, snapshot)",
+        ),
+        (
+            ["--seed", "1", "--save=my run.json"],
+            "--save belongs to a command: tuiplay train --save 'my run.json' …",
+        ),
+        (["--video"], "--video belongs to a command: tuiplay compare --video …"),
+    ],
+)
+def test_a_commands_flag_before_any_command_says_where_it_belongs(args, line, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == f"tuiplay: error: {line}\n"
+
+
 def test_a_mistyped_preset_names_the_nearest_and_every_preset_whole(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--epochs", "1", "--preset", "video-spirl"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -66,9 +67,56 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but an error is one line (no usage block) and never a traceback."""
 
+    # The top-level parser's: each command's name and parser.
+    commands: dict[str, argparse.ArgumentParser] | None = None
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         message = message.removeprefix("argument ")  # "--noise: …", as our own errors read
+        if self.commands and message.startswith(
+            ("COMMAND: invalid choice", "unrecognized arguments")
+        ):
+            message = self._misplaced_command_flag() or message
         self.exit(USAGE_ERROR, f"tuiplay: error: {_short_values(message)}\n")
+
+    def _misplaced_command_flag(self) -> str | None:
+        """`tuiplay --epochs 5` (a command's flag before any command): argparse takes 5 for
+        the command and says "invalid choice: '5'". Say where the flag belongs instead."""
+        for index, token in enumerate(self._given):
+            if token in self.commands:
+                return None  # the flags after it are the command's
+            flag, equals, value = token.partition("=")
+            taking = self._commands_taking(flag)
+            if not taking:
+                continue
+            if not equals and index + 1 < len(self._given):
+                value = self._given[index + 1]
+            example = " ".join(part for part in (flag, _example_value(value)) if part)
+            first, *others = taking
+            also = f" (or {', '.join(others)})" if others else ""
+            return f"{flag} belongs to a command: tuiplay {first} {example} …{also}"
+        return None
+
+    def _commands_taking(self, flag: str) -> list[str]:
+        """The commands taking `flag` when the app itself does not."""
+        if flag in self._option_string_actions:
+            return []
+        return [
+            name for name, parser in self.commands.items() if flag in parser._option_string_actions
+        ]
+
+
+def _example_value(value: str) -> str:
+    """A flag's value for an example command line: quoted for the shell, left out if there is
+    none (the next word is another flag), … if it is too long to repeat."""
+    if value == "" or value.startswith("-"):
+        return ""
+    return shlex.quote(value) if len(value) <= 40 else "…"
 
 
 def _short_values(message: str) -> str:
@@ -252,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (train, compare, snapshot, tour, presets):
         module.add_parser(commands)
+    parser.commands = commands.choices
     return parser
 
 
