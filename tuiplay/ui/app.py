@@ -41,6 +41,8 @@ from textual.worker import Worker
 
 from tuiplay.engine import session_file
 from tuiplay.engine.config import (
+    LARGE_MAX_HIDDEN_LAYERS,
+    LARGE_MAX_NEURONS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     NEW_LAYER_NEURONS,
@@ -320,7 +322,8 @@ class TuiplayApp(App[None]):
         self._feature_grids: np.ndarray | None = None
         # (time.perf_counter(), epoch, bytes written to the terminal) over the last RATE_WINDOW
         self._rate_samples: deque[tuple[float, int, int]] = deque()
-        self._warnings = tuple(warnings)  # the command line's, hidden behind the screen
+        # the command line's, hidden behind the screen
+        self._warnings = _worth_showing(warnings, config)
         self._session_path = session_path  # the last file saved or loaded: w and f offer it
 
     # Layout
@@ -857,11 +860,12 @@ class TuiplayApp(App[None]):
             return
         shape = list(self.session.config.network_shape)
         count = shape[layer] + delta
-        if not self.session.config.large_network and not 1 <= count <= MAX_NEURONS:
+        _, most_neurons = _network_limits(self.session.config)
+        if not 1 <= count <= most_neurons:
             limit = "most" if delta > 0 else "least"
             self.notify(
                 f"layer {layer + 1} has {_count(shape[layer], 'neuron')}, the {limit} allowed "
-                f"(1 to {MAX_NEURONS}){'; remove the layer with <' if delta < 0 else ''}"
+                f"(1 to {most_neurons}){'; remove the layer with <' if delta < 0 else ''}"
             )
             return
         shape[layer] = count
@@ -869,8 +873,11 @@ class TuiplayApp(App[None]):
 
     def action_add_layer(self) -> None:
         shape = list(self.session.config.network_shape)
-        if not self.session.config.large_network and len(shape) >= MAX_HIDDEN_LAYERS:
-            self.notify(f"the network has {len(shape)} hidden layers, the most allowed")
+        most_layers, _ = _network_limits(self.session.config)
+        if len(shape) >= most_layers:
+            self.notify(
+                f"the network has {len(shape)} hidden layers, the most allowed (0 to {most_layers})"
+            )
             return
         position = min(self.cursor.column, len(shape))  # after the cursor's layer
         shape.insert(position, NEW_LAYER_NEURONS)
@@ -1033,6 +1040,24 @@ class TuiplayApp(App[None]):
                     partial(self._set, setting, value),
                     discover=False,
                 )
+
+
+def _worth_showing(warnings: Sequence[str], config: Config) -> tuple[str, ...]:
+    """The command line's `warnings`, less its note that the network is beyond the UI's
+    limits when --large-network asked for such a network. (Without a URL only that flag
+    allows one; a URL's note stays, since a URL turns large networks on by itself.)"""
+    if not config.large_network:
+        return tuple(warnings)
+    small = config.replace(network_shape=())
+    shape_notes = set(config.beyond_ui_limits()) - set(small.beyond_ui_limits())
+    return tuple(w for w in warnings if w.removeprefix("note: ") not in shape_notes)
+
+
+def _network_limits(config: Config) -> tuple[int, int]:
+    """The most hidden layers, and neurons in one, that `config` allows."""
+    if config.large_network:
+        return LARGE_MAX_HIDDEN_LAYERS, LARGE_MAX_NEURONS
+    return MAX_HIDDEN_LAYERS, MAX_NEURONS
 
 
 def _count(number: int, noun: str) -> str:
