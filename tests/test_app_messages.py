@@ -55,18 +55,42 @@ def warnings_given_by(*argv: str) -> tuple[Config, list[str]]:
 
 async def test_large_network_asked_for_is_not_noted_as_beyond_the_ui():
     config, warnings = warnings_given_by("--large-network", "--hidden", "64,2", "--noise", "80")
-    assert any("networkShape" in warning for warning in warnings)  # what the CLI passes on
+    about_the_network = [warning for warning in warnings if "64,2" in warning]
+    assert len(about_the_network) == 1  # what the command line passes on
     app = TuiplayApp(config, paused=True, colors="truecolor", warnings=warnings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         shown = [notification.message for notification in app._notifications]
-        assert shown == ["note: noise 80 is outside the UI's 0 to 50, step 5"]
+        assert shown == [warning for warning in warnings if warning not in about_the_network]
+        assert any("80" in note for note in shown)  # the noise's note stays
 
 
 async def test_a_urls_network_beyond_the_ui_is_still_noted():
     config, warnings = warnings_given_by("--url", "#networkShape=64,2")
+    assert any("64,2 is beyond the UI's" in warning for warning in warnings)
     app = TuiplayApp(config, paused=True, colors="truecolor", warnings=warnings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         shown = [notification.message for notification in app._notifications]
-        assert shown == ["url: networkShape 64,2 is beyond the UI's 6 layers of 8 neurons"]
+        assert shown == warnings
+
+
+async def test_a_key_held_at_its_limit_shows_one_notification(new_app, text_of):
+    app = new_app(perc_train_data=90)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press(*["o"] * 8)
+        await pilot.pause(0.2)
+        assert len(app.screen.query("Toast")) == 1
+        on_screen = text_of(app, "#body")  # the whole screen, the notifications over it
+        assert on_screen.count("train % is already at its highest value") == 1
+
+
+async def test_different_notifications_are_all_shown(new_app, text_of):
+    app = new_app(perc_train_data=90, batch_size=30)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("o", "b", "o", "b")
+        await pilot.pause(0.2)
+        assert len(app.screen.query("Toast")) == 2
+        shown = text_of(app, "#body")  # the whole screen, the notifications over it
+        assert "train % is already" in shown
+        assert "batch size is already" in shown

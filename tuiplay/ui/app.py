@@ -35,6 +35,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
+from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker
@@ -949,6 +950,20 @@ class TuiplayApp(App[None]):
     def on_ready(self) -> None:
         for warning in self._warnings:
             self.notify(warning, severity="warning", timeout=WARNING_SECONDS)
+
+    @on(Notify)
+    def _take_down_the_same_notification(self, message: Notify) -> None:
+        """A notification already on screen goes as the same one comes (Textual's own handler
+        runs after this one and adds it), so that a key held at a limit shows one
+        notification for the full time, not a pile of them covering the screen."""
+        new = message.notification
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (
+                new.message,
+                new.title,
+                new.severity,
+            ):
+                self._unnotify(shown, refresh=False)
 
     def action_take_screenshot(self) -> None:
         name = _unused_name(time.strftime("tuiplay-%Y%m%d-%H%M%S"), ".svg")
