@@ -44,14 +44,17 @@ async def test_the_loss_chart_of_a_diverged_network_still_reads(new_app, text_of
         assert scale and all(math.isfinite(float(end)) for end in scale.groups())
 
 
-async def test_lowering_the_learning_rate_of_a_diverged_network_starts_it_again(new_app):
-    app = new_app(paused=False, problem="regression", learning_rate=10.0)
+async def test_lowering_the_learning_rate_of_a_diverged_network_starts_it_again(new_app, text_of):
+    app = new_app(paused=False, problem="regression", learning_rate=3.0)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.diverged)
         await pilot.press("L")
-        assert app.session.config.learning_rate == 3.0
+        assert app.session.config.learning_rate == 1.0
+        assert not app.session.diverged  # new weights
+        assert app.playing
+        await wait_for(pilot, lambda: app.session.epoch >= 20)
         assert not app.session.diverged
-        assert app.session.epoch == 0
+        assert "playing" in text_of(app, "#status")
 
 
 async def test_a_paused_app_draws_nothing_until_something_changes(new_app, monkeypatch):

@@ -832,15 +832,20 @@ class TuiplayApp(App[None]):
 
     def _after_set(self, setting: Setting, change: Change) -> None:
         if self.session.diverged and setting.field == "learning_rate":
-            # NaN weights stay NaN at any rate: start again from fresh weights.
-            self.notify("the network had diverged: new weights, at the new learning rate")
-            self._reset_network(then=self._show_new_network)
+            # NaN weights stay NaN at any rate: start again from fresh weights, and train.
+            self.notify("the network had diverged: training again from new weights")
+            self._reset_network(then=self._train_again)
         elif change is Change.LIVE:
             # Only the setting's own line changed (a rate, the batch size): redrawing just
             # the controls shows the key's effect in the next frame, not behind a full one.
             self._controls.show(self.session.config)
         else:
             self._show_new_network()
+
+    def _train_again(self, _: object = None) -> None:
+        self.playing = True
+        self._rate_samples.clear()
+        self._show_new_network()
 
     def _show_new_network(self, _: object = None) -> None:
         self._place_cursor(self.cursor.column, self.cursor.node)
