@@ -190,8 +190,7 @@ KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             ),
             _key(
                 "> <",
-                "add a hidden layer after the selected one (2 neurons) / remove "
-                "the selected layer (0 to 6)",
+                "add a hidden layer (2 neurons) after the cursor / remove the selected one",
                 _hidden(">", "add_layer", "Add a hidden layer"),
                 _hidden("<", "remove_layer", "Remove a hidden layer"),
             ),
@@ -724,12 +723,17 @@ class TuiplayApp(App[None]):
         node = min(max(node, 0), self._column_size(column) - 1)
         self.cursor = Cursor(column, node)
 
-    def _selected_hidden_layer(self) -> int | None:
-        """The hidden layer (0-based) that + and - act on: the cursor's, or the nearest."""
+    def _selected_hidden_layer(self, if_none: str) -> int | None:
+        """The hidden layer (0-based) under the cursor, which + - and < act on. Else None,
+        and a notification: `if_none` if the network has no hidden layer."""
         hidden = len(self.session.config.network_shape)
         if hidden == 0:
-            return None
-        return min(max(self.cursor.column - 1, 0), hidden - 1)
+            self.notify(if_none)
+        elif not 1 <= self.cursor.column <= hidden:
+            self.notify("select a hidden layer first: ← → in the network panel")
+        else:
+            return self.cursor.column - 1
+        return None
 
     def action_move(self, columns: int, nodes: int) -> None:
         self._place_cursor(self.cursor.column + columns, self.cursor.node + nodes)
@@ -860,9 +864,8 @@ class TuiplayApp(App[None]):
         self._change(lambda _: self._draw(), features=tuple(f for f in FEATURES if f in features))
 
     def action_neurons(self, delta: int) -> None:
-        layer = self._selected_hidden_layer()
+        layer = self._selected_hidden_layer(if_none="there is no hidden layer: add one with >")
         if layer is None:
-            self.notify("there is no hidden layer: add one with >")
             return
         shape = list(self.session.config.network_shape)
         count = shape[layer] + delta
@@ -875,7 +878,7 @@ class TuiplayApp(App[None]):
             )
             return
         shape[layer] = count
-        self._change_shape(shape, self.cursor.column)
+        self._change_shape(shape, self.cursor.column)  # the cursor stays on the layer
 
     def action_add_layer(self) -> None:
         shape = list(self.session.config.network_shape)
@@ -885,20 +888,18 @@ class TuiplayApp(App[None]):
                 f"the network has {len(shape)} hidden layers, the most allowed (0 to {most_layers})"
             )
             return
-        position = min(self.cursor.column, len(shape))  # after the cursor's layer
+        position = min(self.cursor.column, len(shape))  # after the cursor's; the output's: last
         shape.insert(position, NEW_LAYER_NEURONS)
         on_output = self.cursor.column == self._output_column()
         self._change_shape(shape, self.cursor.column + on_output)
 
     def action_remove_layer(self) -> None:
-        layer = self._selected_hidden_layer()
+        layer = self._selected_hidden_layer(if_none="there is no hidden layer to remove")
         if layer is None:
-            self.notify("there is no hidden layer to remove")
             return
         shape = list(self.session.config.network_shape)
         del shape[layer]
-        on_output = self.cursor.column == self._output_column()
-        self._change_shape(shape, self.cursor.column - on_output)
+        self._change_shape(shape, self.cursor.column)  # on the next layer, or the output
 
     def _change_shape(self, shape: list[int], cursor_column: int) -> None:
         def reshaped(_: Change) -> None:
