@@ -107,6 +107,16 @@ def test_a_table_cell_shows_a_loss_with_its_significant_digits(loss, cell):
     assert loss_cell(loss) == cell
 
 
+def test_notes_name_the_flag_or_the_url_key_that_gave_the_value(capsys):
+    args = ["--url", "#learningRate=0.05&noise=7", "--noise", "5", "--batch-size", "50"]
+    assert main(["train", *args, "--epochs", "0", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "tuiplay: url: learningRate 0.05 is not on the UI's list: "
+        "0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10",
+        "tuiplay: note: --batch-size 50 is outside the UI's range: 1 to 30",
+    ]
+
+
 def test_save_then_load_continues_the_run(tmp_path, capsys):
     path = tmp_path / "run.json"
     assert main(["train", "--seed", "0.5", "--epochs", "10", "--format", "jsonl"]) == 0

@@ -114,6 +114,40 @@ def test_values_beyond_the_ui_load_with_warnings():
     assert any("networkShape" in w for w in warnings) and any("noise 80" in w for w in warnings)
 
 
+UI_LEARNING_RATES = "0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10"
+
+
+def test_a_note_names_the_flag_and_says_what_the_ui_offers():
+    config = Config(
+        learning_rate=0.05, regularization_rate=0.5, noise=7, perc_train_data=95, batch_size=50
+    )
+    assert config.beyond_ui_limits() == [
+        f"--learning-rate 0.05 is not on the UI's list: {UI_LEARNING_RATES}",
+        "--reg-rate 0.5 is not on the UI's list: 0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10",
+        "--noise 7 is not one of the UI's steps: 0 to 50 in steps of 5",
+        "--train-percent 95 is outside the UI's range: 10 to 90 in steps of 10",
+        "--batch-size 50 is outside the UI's range: 1 to 30",
+    ]
+
+
+def test_a_value_between_the_sliders_steps_is_told_apart_from_one_beyond_its_range():
+    notes = Config(noise=80, perc_train_data=55).beyond_ui_limits()
+    assert notes == [
+        "--noise 80 is outside the UI's range: 0 to 50 in steps of 5",
+        "--train-percent 55 is not one of the UI's steps: 10 to 90 in steps of 10",
+    ]
+
+
+def test_a_urls_notes_name_its_keys():
+    _, warnings = Config.from_url("#learningRate=0.05&noise=7&percTrainData=95&batchSize=50")
+    assert warnings == [
+        f"url: learningRate 0.05 is not on the UI's list: {UI_LEARNING_RATES}",
+        "url: noise 7 is not one of the UI's steps: 0 to 50 in steps of 5",
+        "url: percTrainData 95 is outside the UI's range: 10 to 90 in steps of 10",
+        "url: batchSize 50 is outside the UI's range: 1 to 30",
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "named"),
     [

@@ -20,6 +20,7 @@ from tuiplay import __version__
 from tuiplay.engine.activations import ACTIVATIONS
 from tuiplay.engine.config import (
     CLASSIFICATION_DATASETS,
+    FLAGS,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     PROBLEMS,
@@ -31,6 +32,7 @@ from tuiplay.engine.config import (
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
+from tuiplay.engine.url import URL_KEYS
 from tuiplay.ui import DEFAULT_FPS, prepare_textual
 
 if TYPE_CHECKING:
@@ -41,23 +43,6 @@ COLOR_MODES = ("auto", "truecolor", "256", "16", "mono")
 USAGE_ERROR = 2
 BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a command stopped by it
 MAX_MESSAGE = 300  # characters of an argparse error; a 10 MB argument is not echoed whole
-
-# Config field -> the flag that sets it, to name flags in error messages.
-_FLAG_OF_FIELD = {
-    "dataset": "--dataset",
-    "reg_dataset": "--dataset",
-    "noise": "--noise",
-    "perc_train_data": "--train-percent",
-    "batch_size": "--batch-size",
-    "features": "--features",
-    "network_shape": "--hidden",
-    "activation": "--activation",
-    "learning_rate": "--learning-rate",
-    "regularization": "--regularization",
-    "regularization_rate": "--reg-rate",
-    "problem": "--problem",
-    "seed": "--seed",
-}
 
 
 class UsageError(Exception):
@@ -327,12 +312,25 @@ def config_from_args(args: argparse.Namespace) -> tuple[Config, list[str]]:
     try:
         if url is not None:
             config, warnings = Config.from_url(url, base=config)
-        config = config.replace(**_flag_changes(args))
+            # Its notes are on values that flags may change next: noted below, once, instead.
+            url_notes = {f"url: {note}" for note in config.beyond_ui_limits(URL_KEYS)}
+            warnings = [warning for warning in warnings if warning not in url_notes]
+        changes = _flag_changes(args)
+        config = config.replace(**changes)
     except ConfigError as error:
         raise UsageError(_name_flag(str(error))) from None
-    if url is None:
-        warnings = [f"note: {note}" for note in config.beyond_ui_limits()]
-    return config, warnings
+    return config, warnings + _notes(config, url is not None, changes)
+
+
+def _notes(config: Config, from_url: bool, flag_changes: dict) -> list[str]:
+    """Values beyond what the Playground's controls offer, each named as the user gave it:
+    'note: --noise 7 …' for a flag, 'url: noise 7 …' for a URL's key."""
+    names = dict(URL_KEYS) if from_url else dict(FLAGS)
+    names.update((field, FLAGS[field]) for field in flag_changes if field in FLAGS)
+    return [
+        f"note: {note}" if note.startswith("--") else f"url: {note}"
+        for note in config.beyond_ui_limits(names)
+    ]
 
 
 def _flag_changes(args: argparse.Namespace) -> dict:
@@ -371,7 +369,7 @@ def _flag_changes(args: argparse.Namespace) -> dict:
 
 
 def _name_flag(message: str) -> str:
-    for field_name, flag in _FLAG_OF_FIELD.items():
+    for field_name, flag in FLAGS.items():
         if message.startswith(f"{field_name}:"):
             return flag + message[len(field_name) :]
     return message

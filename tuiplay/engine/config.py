@@ -8,6 +8,7 @@ tuiplay run describe the same experiment.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,23 @@ LARGE_MAX_NEURONS = 64
 MAX_SEED_LENGTH = 64
 MAX_RATE = 1e6
 MAX_BATCH_SIZE = 10_000
+
+# The command line's flag for each field, to name it in messages (url.py names its keys).
+FLAGS = {
+    "learning_rate": "--learning-rate",
+    "activation": "--activation",
+    "regularization": "--regularization",
+    "regularization_rate": "--reg-rate",
+    "problem": "--problem",
+    "dataset": "--dataset",
+    "reg_dataset": "--dataset",
+    "perc_train_data": "--train-percent",
+    "noise": "--noise",
+    "batch_size": "--batch-size",
+    "network_shape": "--hidden",
+    "features": "--features",
+    "seed": "--seed",
+}
 
 # What a numeric setting allows, in the words of error messages (here and in url.py).
 ALLOWED = {
@@ -182,32 +200,26 @@ class Config:
         """A validated copy with some fields changed."""
         return replace(self, **changes)
 
-    def beyond_ui_limits(self) -> list[str]:
-        """Values the Playground's controls never offer (fine from a URL, worth a warning)."""
-        notes = []
-        if self.learning_rate not in LEARNING_RATES:
-            notes.append(f"learningRate {js_number(self.learning_rate)} is not on the UI's list")
-        if self.regularization_rate not in REGULARIZATION_RATES:
-            notes.append(
-                f"regularizationRate {js_number(self.regularization_rate)} is not on the UI's list"
-            )
-        if self.noise not in NOISE_VALUES:
-            notes.append(f"noise {js_number(self.noise)} is outside the UI's 0 to 50, step 5")
-        if self.perc_train_data not in TRAIN_PERCENTS:
-            notes.append(
-                f"percTrainData {js_number(self.perc_train_data)} "
-                "is outside the UI's 10 to 90, step 10"
-            )
-        if self.batch_size > BATCH_SIZES[-1]:
-            notes.append(f"batchSize {self.batch_size} is above the UI's 30")
+    def beyond_ui_limits(self, names: Mapping[str, str] = FLAGS) -> list[str]:
+        """Values the Playground's controls never offer (fine from a URL, worth a note),
+        each named as `names` names its field: the command line's flags, or url.py's keys."""
+        notes = [
+            _listed_note(names["learning_rate"], self.learning_rate, LEARNING_RATES),
+            _listed_note(
+                names["regularization_rate"], self.regularization_rate, REGULARIZATION_RATES
+            ),
+            _stepped_note(names["noise"], self.noise, NOISE_VALUES),
+            _stepped_note(names["perc_train_data"], self.perc_train_data, TRAIN_PERCENTS),
+            _stepped_note(names["batch_size"], self.batch_size, BATCH_SIZES),
+        ]
         if len(self.network_shape) > MAX_HIDDEN_LAYERS or any(
             n > MAX_NEURONS for n in self.network_shape
         ):
             notes.append(
-                f"networkShape {','.join(map(str, self.network_shape))} is beyond the UI's "
-                f"{MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS} neurons"
+                f"{names['network_shape']} {','.join(map(str, self.network_shape))} is beyond "
+                f"the UI's {MAX_HIDDEN_LAYERS} layers of {MAX_NEURONS} neurons"
             )
-        return notes
+        return [note for note in notes if note is not None]
 
     # -- the Playground URL hash (url.py) ------------------------------------------------
     def to_url_hash(self) -> str:
@@ -241,6 +253,28 @@ class Config:
         if "features" in values:
             values["features"] = _as_tuple("features", values["features"])
         return cls(**values)
+
+
+def _listed_note(name: str, value: float, offered: tuple[float, ...]) -> str | None:
+    """A note for a value that a menu of the UI does not offer, naming what it does."""
+    if value in offered:
+        return None
+    return (
+        f"{name} {js_number(value)} is not on the UI's list: "
+        f"{', '.join(js_number(choice) for choice in offered)}"
+    )
+
+
+def _stepped_note(name: str, value: float, offered: tuple[int, ...]) -> str | None:
+    """A note for a value that a slider of the UI (evenly spaced `offered` values) cannot
+    reach: outside its range, or within it but between two of its steps."""
+    if value in offered:
+        return None
+    low, high, step = offered[0], offered[-1], offered[1] - offered[0]
+    allowed = f"{low} to {high}" + (f" in steps of {step}" if step != 1 else "")
+    if low <= value <= high:
+        return f"{name} {js_number(value)} is not one of the UI's steps: {allowed}"
+    return f"{name} {js_number(value)} is outside the UI's range: {allowed}"
 
 
 def _as_tuple(name: str, value: Any) -> tuple:

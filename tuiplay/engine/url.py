@@ -184,6 +184,9 @@ _READERS = {
     "initZero": ("init_zero", bool),
 }
 
+# Each field's key, to name it in messages as the URL gave it.
+URL_KEYS = {field_name: key for key, (field_name, _) in _READERS.items()}
+
 
 def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
     """Read a Playground URL (whole, or just the hash) over `base`: (config, warnings)."""
@@ -222,7 +225,7 @@ def from_url(text: str, base: Config) -> tuple[Config, list[str]]:
             config = base.replace(**changes, large_network=True)
         except ConfigError as large_error:
             raise ConfigError(f"url: {_with_url_key(str(large_error))}") from None
-    warnings.extend(f"url: {note}" for note in config.beyond_ui_limits())
+    warnings.extend(f"url: {note}" for note in config.beyond_ui_limits(URL_KEYS))
     return config, warnings
 
 
