@@ -405,3 +405,19 @@ def test_output_into_head_ends_quietly_after_the_lines_head_read():
     stderr = process.communicate(timeout=120)[1]
     assert header == "epoch,train_loss,test_loss,accuracy\n" and first_row.startswith("0,")
     assert (process.returncode, stderr) == (141, "")
+
+
+def test_load_refuses_a_pipe_in_one_line_without_waiting_for_a_writer(tmp_path):
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    result = subprocess.run(
+        [sys.executable, "-m", "tuiplay", "train", "--load", str(pipe), "--epochs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # before the fix, it waited for a writer forever
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"tuiplay: error: --load: {pipe}: is not a regular file (a device, pipe or socket); "
+        "give a session file\n",
+    )

@@ -4,6 +4,7 @@ import json
 import os
 import random
 import stat
+import threading
 
 import numpy as np
 import pytest
@@ -276,6 +277,34 @@ def test_save_refuses_to_replace_what_is_not_a_regular_file(tmp_path):
     with pytest.raises(session_file.SessionFileError, match="is not a regular file"):
         session_file.save(Session(BASE), pipe)
     assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_load_refuses_a_pipe_without_waiting_for_a_writer(tmp_path):
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    outcome = []
+
+    def load() -> None:
+        try:
+            session_file.load(pipe)
+        except session_file.SessionFileError as error:
+            outcome.append(str(error))
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # it waits for a writer: be one, so that the thread ends
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=10)
+        pytest.fail("load waited for a writer to the pipe")
+    assert outcome == [
+        f"{pipe}: is not a regular file (a device, pipe or socket); give a session file"
+    ]
+
+
+def test_load_refuses_a_device(tmp_path):
+    with pytest.raises(session_file.SessionFileError, match="/dev/zero: is not a regular file"):
+        session_file.load("/dev/zero")
 
 
 @pytest.mark.parametrize(

@@ -152,9 +152,7 @@ def load(path: str | os.PathLike) -> Session:
     """Read a session saved by `save`. Raises SessionFileError naming the problem."""
     source = Path(path)
     try:
-        if source.stat().st_size > MAX_FILE_BYTES:
-            raise SessionFileError(f"{source}: too large for a session file")
-        text = source.read_text(encoding="utf-8")
+        text = _read_text(source)
     except FileNotFoundError:
         raise SessionFileError(f"{source}: no such file") from None
     except IsADirectoryError:
@@ -173,6 +171,24 @@ def load(path: str | os.PathLike) -> Session:
         return from_dict(data)
     except SessionFileError as error:
         raise SessionFileError(f"{source}: {error}") from None
+
+
+def _read_text(source: Path) -> str:
+    """The text of a regular file. A pipe or device is refused before any read: opening a
+    pipe would wait for a writer that may never come, so it is opened without waiting."""
+    descriptor = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(status.st_mode):
+            raise SessionFileError(
+                f"{source}: is not a regular file (a device, pipe or socket); give a session file"
+            )
+        content = stream.read(MAX_FILE_BYTES + 1)  # a file may grow after the fstat
+        if status.st_size > MAX_FILE_BYTES or len(content) > MAX_FILE_BYTES:
+            raise SessionFileError(f"{source}: too large for a session file")
+        return content.decode("utf-8")
 
 
 def _refuse_constant(name: str) -> None:
