@@ -421,3 +421,30 @@ def test_load_refuses_a_pipe_in_one_line_without_waiting_for_a_writer(tmp_path):
         f"tuiplay: error: --load: {pipe}: is not a regular file (a device, pipe or socket); "
         "give a session file\n",
     )
+
+
+def test_a_diverged_run_is_not_saved_with_advice_the_command_line_can_follow(tmp_path, capsys):
+    path = tmp_path / "run.json"
+    args = [*DIVERGING, "--seed", "1", "--epochs", "5", "--format", "csv", "--save", str(path)]
+    assert main(["train", *args]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"tuiplay: error: --save: {path}: not saved: the network diverged (NaN weights); "
+        "lower --learning-rate and run again"
+    )
+    assert not path.exists()
+
+
+def test_a_loaded_run_that_diverged_is_not_saved_with_advice_for_a_file(tmp_path, capsys):
+    path = tmp_path / "run.json"
+    save_first = [*DIVERGING, "--seed", "1", "--epochs", "1", "--format", "csv"]
+    assert main(["train", *save_first, "--save", str(path)]) == 0
+    then = ["--load", str(path), "--epochs", "4", "--format", "csv", "--save", str(path)]
+    assert main(["train", *then]) == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(
+            "not saved: the network diverged (NaN weights); "
+            "train fewer --epochs from the file, or start anew with a lower --learning-rate"
+        )
+    )

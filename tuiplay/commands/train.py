@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             "lower --learning-rate"
         )
     if args.save is not None:
-        _save(session, args.save)
+        _save(session, args.save, loaded=args.load is not None)
     return 0
 
 
@@ -79,7 +79,15 @@ def _start_session(args: argparse.Namespace) -> Session:
     return Session(config)
 
 
-def _save(session: Session, path: str) -> None:
+def _save(session: Session, path: str, *, loaded: bool) -> None:
+    reason = session_file.why_not_saved(session)
+    if reason is not None:  # save's own message says "reset it first", which the app can do
+        advice = (
+            "train fewer --epochs from the file, or start anew with a lower --learning-rate"
+            if loaded
+            else "lower --learning-rate and run again"
+        )
+        raise UsageError(f"--save: {path}: not saved: {reason}; {advice}")
     try:
         session_file.save(session, path)
     except session_file.SessionFileError as error:

@@ -75,13 +75,13 @@ def save(session: Session, path: str | os.PathLike) -> None:
     pieces is finished first). Raises SessionFileError."""
     session.finish_epoch()
     target = Path(path)
-    reason = _why_not_saved(session)
+    reason = why_not_saved(session)
     if reason is not None:
         raise SessionFileError(f"{target}: not saved: {reason}; reset it first")
     _write_atomically(target, json.dumps(to_dict(session), allow_nan=False))
 
 
-def _why_not_saved(session: Session) -> str | None:
+def why_not_saved(session: Session) -> str | None:
     """Why the session cannot be written as JSON numbers (which have no NaN or infinity)
     that `load` accepts, or None. Only ever a network at the edge of diverging."""
     if session.diverged:
