@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 from app_helpers import record_notifications, wait_for
+from folder_helpers import read_only_folder
 
 from tuiplay import cli
 from tuiplay.engine import session_file
@@ -87,14 +88,35 @@ async def test_escape_cancels_saving(new_app, tmp_path):
         assert list(tmp_path.iterdir()) == []
 
 
-async def test_a_session_that_cannot_be_saved_gets_one_line(new_app, tmp_path):
+async def test_saving_into_a_missing_folder_says_so_as_the_command_line_does(new_app):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         notes = record_notifications(app)
         await pilot.press("w", *"no/such/folder/run.json", "enter")
-        assert len(notes) == 1
-        assert notes[0].startswith("no/such/folder/run.json: cannot write here")
-        assert "\n" not in notes[0]
+        assert notes == ["no/such/folder/run.json: folder no/such/folder does not exist"]
+
+
+async def test_saving_into_a_read_only_folder_says_so_as_the_command_line_does(new_app, tmp_path):
+    app = new_app()
+    with read_only_folder(tmp_path / "ro"):
+        async with app.run_test(size=SIZE) as pilot:
+            notes = record_notifications(app)
+            await pilot.press("w", *"ro/run.json", "enter")
+            assert notes == ["ro/run.json: folder ro is not writable"]
+
+
+async def test_saving_under_a_file_or_as_a_folder_says_so(new_app, tmp_path):
+    (tmp_path / "good.json").write_text("{}")
+    (tmp_path / "runs").mkdir()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        notes = record_notifications(app)
+        await pilot.press("w", *"good.json/x.json", "enter")
+        await pilot.press("w", *"runs", "enter")
+        assert notes == [
+            "good.json/x.json: good.json is a file, not a folder",
+            "runs is a folder; give a file name",
+        ]
 
 
 # -- loading -------------------------------------------------------------------------------

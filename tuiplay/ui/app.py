@@ -51,6 +51,7 @@ from tuiplay.engine.config import (
     ConfigError,
 )
 from tuiplay.engine.features import FEATURE_LABELS, FEATURES
+from tuiplay.engine.save_target import SaveTargetError, check_save_target
 from tuiplay.engine.trainer import Change, Session
 from tuiplay.ui import DEFAULT_FPS
 from tuiplay.ui.palette import palette_for, resolve_color_mode
@@ -986,9 +987,11 @@ class TuiplayApp(App[None]):
     def _save_session(self, name: str | None) -> None:
         if name is None:
             return
+        path = os.path.expanduser(name)
         try:
-            session_file.save(self.session, Path(name).expanduser())
-        except session_file.SessionFileError as error:
+            check_save_target(path, replaceable=True)  # as the command line's --save does
+            session_file.save(self.session, path)
+        except (SaveTargetError, session_file.SessionFileError) as error:
             self.notify(str(error), severity="error")
             return
         self._session_path = name
