@@ -448,3 +448,26 @@ def test_a_loaded_run_that_diverged_is_not_saved_with_advice_for_a_file(tmp_path
             "train fewer --epochs from the file, or start anew with a lower --learning-rate"
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["train", "--epochs", "1", "--seed", "a" * 80],
+            "--seed: '" + "a" * 37 + "…' is not allowed;",
+        ),
+        (
+            ["train", "--epochs", "1", "--activation", "z" * 100],
+            "--activation: invalid choice: '" + "z" * 37 + "…' (choose from",
+        ),
+        (["tour", "--rest", "-1"], "--rest: '-1' is out of range; allowed: 0 to 60"),
+        (["tour", "--rest", "x" * 80], "--rest: '" + "x" * 37 + "…' is not a number;"),
+        (["snapshot", "--press", "q" * 80], "--press: '" + "q" * 37 + "…' is not a key;"),
+    ],
+)
+def test_a_bad_value_is_quoted_and_cut_inside_its_quotes(args, line, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        raise SystemExit(main(args))  # argparse's errors exit; our own return 2
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.startswith(f"tuiplay: error: {line}")

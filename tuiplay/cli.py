@@ -27,6 +27,7 @@ from tuiplay.engine.config import (
     REGULARIZATIONS,
     Config,
     ConfigError,
+    cut_short,
     shown,
 )
 from tuiplay.engine.datasets import REGRESSION_DATASETS
@@ -105,12 +106,12 @@ def _example_value(value: str) -> str:
 
 
 def _short_values(message: str) -> str:
-    """argparse quotes a bad value whole ("invalid choice: 'xxx…' (choose from …)"):
-    cut a long value short, keeping the choices, and cut any message at MAX_MESSAGE."""
+    """argparse quotes a bad value whole ("invalid choice: 'xxx' (choose from …)"): cut a
+    long value short inside its quotes, keeping the choices, and any message at MAX_MESSAGE."""
     head, invalid, rest = message.partition("invalid choice: ")
     value, choose, choices = rest.rpartition(" (choose from ")
-    if invalid and choose and len(value) > 40:
-        message = f"{head}{invalid}{value[:39]}…{choose}{choices}"
+    if invalid and choose:
+        message = f"{head}{invalid}{cut_short(value)}{choose}{choices}"
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 

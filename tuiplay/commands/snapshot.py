@@ -19,7 +19,7 @@ from tuiplay.cli import (
     warn,
 )
 from tuiplay.commands.compare import epoch_count
-from tuiplay.engine.config import Config
+from tuiplay.engine.config import Config, shown
 
 COLOR_MODES = ("truecolor", "256", "16", "mono")
 DEFAULT_EPOCHS = 300
@@ -59,7 +59,7 @@ def key_name(text: str) -> str:
     if len(text) == 1 or text in {key.value for key in Keys} or key_to_character(text):
         return text
     raise argparse.ArgumentTypeError(
-        f"{text!r} is not a key; give one character or a key name such as left, space, "
+        f"{shown(text)} is not a key; give one character or a key name such as left, space, "
         "escape or ctrl+p"
     )
 

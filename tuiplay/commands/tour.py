@@ -40,7 +40,7 @@ from tuiplay.commands.compare import (
     features_text,
     with_shape,
 )
-from tuiplay.engine.config import Config
+from tuiplay.engine.config import Config, shown
 from tuiplay.engine.presets import VIDEO_SEQUENCES
 from tuiplay.engine.trainer import random_seed
 from tuiplay.ui import prepare_textual
@@ -90,9 +90,11 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number; allowed: 0 to 60") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)} is not a number; allowed: 0 to 60"
+        ) from None
     if not 0 <= value <= 60:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed: 0 to 60")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is out of range; allowed: 0 to 60")
     return value
 
 

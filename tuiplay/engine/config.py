@@ -62,9 +62,18 @@ ALLOWED = {
 
 
 def shown(value: object, limit: int = 40) -> str:
-    """A value for an error message: its repr (which escapes control characters), cut short."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A value for an error message: its repr (which escapes control characters), cut short
+    inside its closing quote or bracket ('aaaa…')."""
+    return cut_short(repr(value), limit)
+
+
+def cut_short(text: str, limit: int = 40) -> str:
+    """`text` in at most `limit` characters, cut with '…' before a closing quote or bracket,
+    which it keeps."""
+    if len(text) <= limit:
+        return text
+    closing = text[-1] if text[-1] in "'\")]}" else ""
+    return text[: limit - 1 - len(closing)] + "…" + closing
 
 
 # A seed travels in the Playground's URL as it is: '&' and '=' would split it, and a browser
