@@ -471,3 +471,17 @@ def test_a_bad_value_is_quoted_and_cut_inside_its_quotes(args, line, capsys):
         raise SystemExit(main(args))  # argparse's errors exit; our own return 2
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.startswith(f"tuiplay: error: {line}")
+
+
+@pytest.mark.parametrize("folder", ["/proc", "/sys"])
+def test_save_into_a_folder_that_takes_no_files_fails_before_training(folder, capsys):
+    path = f"{folder}/x.json"
+    assert main(["train", "--epochs", "5", "--format", "jsonl", "--save", path]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # not one epoch printed
+    assert captured.err == f"tuiplay: error: --save: {path}: folder {folder} is not writable\n"
+
+
+def test_the_up_front_check_leaves_nothing_behind_in_the_folder(tmp_path, capsys):
+    assert main(["train", "--epochs", "1", "--format", "csv", "--save", str(tmp_path / "a")]) == 0
+    assert [path.name for path in tmp_path.iterdir()] == ["a"]

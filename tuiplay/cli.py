@@ -12,6 +12,7 @@ import difflib
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -33,6 +34,7 @@ from tuiplay.engine.config import (
 from tuiplay.engine.datasets import REGRESSION_DATASETS
 from tuiplay.engine.features import FEATURES
 from tuiplay.engine.presets import PRESETS
+from tuiplay.engine.save_target import SaveTargetError, check_save_target
 from tuiplay.engine.url import URL_KEYS
 from tuiplay.ui import DEFAULT_FPS, prepare_textual
 
@@ -445,29 +447,29 @@ def session_to_load(args: argparse.Namespace) -> Session | None:
 
 
 def check_writable(option: str, path: str, *, replaceable: bool = False) -> None:
-    """Fail before the work, not after, when `path` could not be written. With `replaceable`,
+    """Fail before the work, not after, when `path` could not be written: the app's check
+    (save_target), then a file created and removed in the folder, as file systems such as
+    /proc and /sys refuse new files whatever their permissions say. With `replaceable`,
     what is there must be a regular file (saving renames a new file over it).
     Raises UsageError naming the option and the path."""
-    if path == "":
-        raise UsageError(f"{option}: the file name is empty; give one")
-    target = Path(path)
-    folder = target.parent
     try:
-        if target.is_dir():
-            raise UsageError(f"{option}: {path} is a folder; give a file name")
-        if replaceable and target.exists() and not target.is_file():
-            raise UsageError(
-                f"{option}: {path} is not a regular file (a device, pipe or socket); "
-                "give a file name"
-            )
-        if not folder.exists():
-            raise UsageError(f"{option}: {path}: folder {folder} does not exist")
-        if not folder.is_dir():
-            raise UsageError(f"{option}: {path}: {folder} is a file, not a folder")
-    except OSError as error:  # e.g. a name too long for the file system
-        raise UsageError(f"{option}: {path}: {error.strerror}") from None
-    if not os.access(folder, os.W_OK):
+        check_save_target(path, replaceable=replaceable)
+    except SaveTargetError as error:
+        raise UsageError(f"{option}: {error}") from None
+    folder = Path(path).parent
+    written_in_place = not replaceable and Path(path).exists()  # -o /dev/stdout
+    if not written_in_place and not _can_create_files_in(folder):
         raise UsageError(f"{option}: {path}: folder {folder} is not writable")
+
+
+def _can_create_files_in(folder: Path) -> bool:
+    try:
+        handle, name = tempfile.mkstemp(prefix=".tuiplay-", suffix=".tmp", dir=folder)
+    except OSError:
+        return False
+    os.close(handle)
+    os.unlink(name)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
