@@ -8,8 +8,10 @@ speed limits: speed is measured by benchmarks/terminal.py.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,12 +66,24 @@ sys.exit(main(sys.argv[1:]))
 @pytest.fixture
 def start_app() -> Iterator:
     """Starts `python -m tuiplay ARGS` at 80x24 (with `program=TUIPLAY_WITH_A_BUG`,
-    `python -c program ARGS`); every app started is closed afterwards."""
+    `python -c program ARGS`) in TERMINAL_ENV changed by `env`, keeping every frame's bytes
+    with `keep_screens`; every app started is closed afterwards."""
     started: list[PtyTerminal] = []
 
-    def start(*args: str, program: str | None = None) -> PtyTerminal:
+    def start(
+        *args: str,
+        program: str | None = None,
+        env: dict[str, str | None] | None = None,
+        keep_screens: bool = False,
+    ) -> PtyTerminal:
         command = ["-m", "tuiplay"] if program is None else ["-c", program]
-        terminal = PtyTerminal([sys.executable, *command, *args], 80, 24, TERMINAL_ENV)
+        terminal = PtyTerminal(
+            [sys.executable, *command, *args],
+            80,
+            24,
+            {**TERMINAL_ENV, **(env or {})},
+            keep_screens=keep_screens,
+        )
         terminal.start()
         started.append(terminal)
         return terminal
@@ -181,6 +195,57 @@ def test_a_crash_ends_with_a_non_zero_exit_status(start_app, args) -> None:
 
     assert terminal.exit_status == 1, terminal.text()
     assert not terminal.in_alternate_screen
+
+
+def colors_sent(output: bytes) -> Counter[str]:
+    """How many colours the SGR sequences in `output` set, by encoding: "truecolor"
+    (38;2;r;g;b and 48;2;…), "256" (38;5;n and 48;5;n) and "16" (30-37, 90-97 and their
+    backgrounds)."""
+    sent: Counter[str] = Counter()
+    for parameters in re.findall(rb"\x1b\[([0-9;]*)m", output):
+        values = [int(value or 0) for value in parameters.split(b";")]
+        i = 0
+        while i < len(values):
+            if values[i] in (38, 48) and i + 1 < len(values) and values[i + 1] in (2, 5):
+                encoding, length = ("truecolor", 5) if values[i + 1] == 2 else ("256", 3)
+                sent[encoding] += 1
+                i += length
+                continue
+            if values[i] in SIXTEEN_COLOR_CODES:
+                sent["16"] += 1
+            i += 1
+    return sent
+
+
+SIXTEEN_COLOR_CODES = {*range(30, 38), *range(40, 48), *range(90, 98), *range(100, 108)}
+
+
+@pytest.mark.parametrize(
+    ("colors", "env", "encoding", "never"),
+    [
+        ("truecolor", {"COLORTERM": None}, "truecolor", ("256", "16")),
+        ("256", {"COLORTERM": "truecolor"}, "256", ("truecolor",)),
+        ("16", {"COLORTERM": "truecolor"}, "16", ("truecolor", "256")),
+        ("auto", {"COLORTERM": None}, "256", ("truecolor",)),  # TERM is xterm-256color
+    ],
+)
+def test_colors_decides_how_the_terminal_is_sent_colours(
+    start_app, colors, env, encoding, never
+) -> None:
+    terminal = start_app("--paused", "--colors", colors, env=env, keep_screens=True)
+    wait_for_first_frame(terminal)
+    wait_until_quiet(terminal, quiet=0.5, ceiling=10)
+
+    sent = colors_sent(b"".join(frame.data for frame in terminal.recording.frames))
+
+    assert sent[encoding] > 100, sent
+    assert all(sent[other] == 0 for other in never), sent
+
+
+def test_colors_sent_counts_each_encoding() -> None:
+    output = b"\x1b[38;2;1;2;3;48;5;17m\x1b[1;91;40mx\x1b[0;38;5;253m"
+
+    assert colors_sent(output) == Counter({"truecolor": 1, "256": 2, "16": 2})
 
 
 # The benchmark's own yardsticks, checked on hand-made screens.

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from rich.console import ColorSystem
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -74,6 +75,15 @@ from tuiplay.ui.widgets.settings import SETTINGS, SETTINGS_BY_NAME, Setting
 from tuiplay.ui.widgets.status import DIVERGED_HINT, Status, StatusBar
 
 T = TypeVar("T")
+
+# How colours are sent to the terminal in each --colors mode asked for by name. Without a
+# name (auto) the terminal's variables decide, and mono draws with glyphs, whatever its
+# colours.
+TERMINAL_COLOR_SYSTEMS = {
+    "truecolor": ColorSystem.TRUECOLOR,
+    "256": ColorSystem.EIGHT_BIT,
+    "16": ColorSystem.STANDARD,
+}
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 # While playing, the clock trains in slices of SLICE seconds and yields to the event loop
@@ -304,6 +314,11 @@ class TuiplayApp(App[None]):
     ) -> None:
         mode = resolve_color_mode(os.environ, colors)
         super().__init__(ansi_color=mode == "16")
+        if colors in TERMINAL_COLOR_SYSTEMS:
+            # Rich chose the console's colour system from COLORTERM and TERM as Textual made
+            # it: truecolor went out as 256 colours without COLORTERM, 16 colours as 256.
+            # Textual encodes every screen update with that choice (Strip.render).
+            self.console._color_system = TERMINAL_COLOR_SYSTEMS[colors]
         self.session = Session(config)
         self.palette = palette_for(mode)
         self.fps = fps
