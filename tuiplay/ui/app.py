@@ -979,12 +979,9 @@ class TuiplayApp(App[None]):
         runs after this one and adds it), so that a key held at a limit shows one
         notification for the full time, not a pile of them covering the screen."""
         new = message.notification
+        same = (new.message, new.title, new.severity)
         for shown in list(self._notifications):
-            if (shown.message, shown.title, shown.severity) == (
-                new.message,
-                new.title,
-                new.severity,
-            ):
+            if (shown.message, shown.title, shown.severity) == same:
                 self._unnotify(shown, refresh=False)
 
     def action_take_screenshot(self) -> None:
