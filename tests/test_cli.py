@@ -372,6 +372,7 @@ OUTPUT_COMMANDS = [
     ["compare", "--hidden", "1", "2", "3", "--epochs", "30", "--format", "jsonl"],
     ["compare", "--hidden", "1", "2", "--epochs", "3"],
     ["presets"],
+    ["snapshot", "--epochs", "1", "-o", "/dev/stdout"],
 ]
 
 

@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     svg = render_svg(config, args.epochs, args.size, colors=args.colors, press=args.press)
     try:  # written in place, not renamed over, so that -o /dev/stdout works
         Path(args.output).write_text(svg, encoding="utf-8")
+    except BrokenPipeError:
+        raise  # -o /dev/stdout into a reader that stopped early: cli.main ends quietly
     except OSError as error:
         raise UsageError(f"--output: {args.output}: cannot write: {error.strerror}") from None
     return 0
