@@ -80,10 +80,10 @@ async def test_g_regenerates_the_data_and_keeps_the_weights(new_app, text_of):
 async def test_plus_and_minus_change_the_selected_layer_within_1_to_8(new_app, text_of):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("left")  # the last hidden layer
+        # On the output, + and - act on the last hidden layer, the one next to it.
         await pilot.press("+")
         assert app.session.config.network_shape == (4, 3)
-        await pilot.press("left")  # the first hidden layer
+        await pilot.press("left", "left")  # the first hidden layer
         await pilot.press("+")
         assert app.session.config.network_shape == (5, 3)
         assert "neurons    5,3" in text_of(app, "#controls")
@@ -93,16 +93,22 @@ async def test_plus_and_minus_change_the_selected_layer_within_1_to_8(new_app, t
         assert app.session.config.network_shape == (1, 3)
 
 
-@pytest.mark.parametrize("column", [0, 3], ids=["on an input", "on the output"])
-async def test_plus_minus_and_less_change_nothing_until_a_hidden_layer_is_selected(new_app, column):
+async def test_plus_minus_and_less_on_an_input_change_nothing_and_ask_for_a_layer(new_app):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["left"] * (3 - column))
-        assert app.cursor.column == column
+        await pilot.press("left", "left", "left")  # the inputs
         notes = record_notifications(app)
         await pilot.press("+", "-", "<")
         assert app.session.config.network_shape == (4, 2)
-        assert notes == ["select a hidden layer first: ← → in the network panel"] * 3
+        assert notes == ["select a hidden layer first: → from the inputs"] * 3
+
+
+async def test_less_on_the_output_removes_the_last_layer(new_app):
+    app = new_app(network_shape=(4, 3, 2))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("<")
+        assert app.session.config.network_shape == (4, 3)
+        assert app.cursor.column == 3  # still the output
 
 
 async def test_greater_on_the_inputs_adds_the_first_layer_and_on_the_output_the_last(new_app):
@@ -110,8 +116,7 @@ async def test_greater_on_the_inputs_adds_the_first_layer_and_on_the_output_the_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(">")  # the cursor starts on the output
         assert app.session.config.network_shape == (4, 2, 2)
-        await pilot.press("up", "+")  # the cursor moved with the output: + needs a layer
-        assert app.session.config.network_shape == (4, 2, 2)
+        assert app.cursor.column == 4  # it moved with the output
         await pilot.press(*["left"] * 4, ">")  # the inputs
         assert app.session.config.network_shape == (2, 4, 2, 2)
 
@@ -137,8 +142,7 @@ async def test_layers_stay_between_0_and_6(new_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*[">"] * 8)
         assert len(app.session.config.network_shape) == MAX_HIDDEN_LAYERS
-        await pilot.press(*["left"] * MAX_HIDDEN_LAYERS)  # the first hidden layer
-        await pilot.press(*["<"] * 8)  # each time the next layer is the selected one
+        await pilot.press(*["<"] * 8)
         assert app.session.config.network_shape == ()
         assert app.session.network.layer_sizes == [2, 1]
 
@@ -393,8 +397,8 @@ async def test_the_controls_panel_changes_settings_with_its_arrows(new_app, text
         assert app.cursor == Cursor(3, 0)  # the network cursor did not move
         selected = next(line for line in text_of(app, "#controls").splitlines() if "›" in line)
         assert "›learn rate 0.1" in selected and selected.endswith("l L│")
-        await pilot.press(">")  # global keys still work while it has focus
-        assert app.session.config.network_shape == (4, 2, 2)
+        await pilot.press("+")  # global keys still work while it has focus
+        assert app.session.config.network_shape == (4, 3)
         await pilot.press("escape")
         assert app.focused is app.query_one("#network")
 
@@ -404,7 +408,6 @@ async def test_every_controls_row_can_be_changed(new_app):
 
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("left")  # a hidden layer, for the neurons row
         await pilot.press("tab")
         for row in ROWS:
             if row.name == "features":

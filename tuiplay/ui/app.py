@@ -195,13 +195,13 @@ KEY_SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             _key("esc", "cursor back to the output", _hidden("escape", "home", "Back to output")),
             _key(
                 "+ -",
-                "add / remove a neuron in the selected hidden layer (1 to 8)",
+                "add / remove a neuron in the selected hidden layer (output: the last; 1 to 8)",
                 _hidden("+", "neurons(1)", "Add a neuron"),
                 _hidden("-", "neurons(-1)", "Remove a neuron"),
             ),
             _key(
                 "> <",
-                "add a hidden layer (2 neurons) after the cursor / remove the selected one",
+                "add a hidden layer (2 neurons) after the cursor / remove the selected (or last)",
                 _hidden(">", "add_layer", "Add a hidden layer"),
                 _hidden("<", "remove_layer", "Remove a hidden layer"),
             ),
@@ -740,15 +740,17 @@ class TuiplayApp(App[None]):
         self.cursor = Cursor(column, node)
 
     def _selected_hidden_layer(self, if_none: str) -> int | None:
-        """The hidden layer (0-based) under the cursor, which + - and < act on. Else None,
-        and a notification: `if_none` if the network has no hidden layer."""
+        """The hidden layer (0-based) that + - and < act on: the cursor's, or from the
+        output the last one (as the Playground's remove-layer button takes the last; the
+        cursor starts on the output). From an input, None and a notification asking for a
+        layer; with no hidden layer, None and the notification `if_none`."""
         hidden = len(self.session.config.network_shape)
         if hidden == 0:
             self.notify(if_none)
-        elif not 1 <= self.cursor.column <= hidden:
-            self.notify("select a hidden layer first: ← → in the network panel")
+        elif self.cursor.column == 0:
+            self.notify("select a hidden layer first: → from the inputs")
         else:
-            return self.cursor.column - 1
+            return min(self.cursor.column, hidden) - 1
         return None
 
     def action_move(self, columns: int, nodes: int) -> None:
@@ -915,7 +917,8 @@ class TuiplayApp(App[None]):
             return
         shape = list(self.session.config.network_shape)
         del shape[layer]
-        self._change_shape(shape, self.cursor.column)  # on the next layer, or the output
+        on_output = self.cursor.column == self._output_column()
+        self._change_shape(shape, self.cursor.column - on_output)  # the next layer, or output
 
     def _change_shape(self, shape: list[int], cursor_column: int) -> None:
         def reshaped(_: Change) -> None:
