@@ -194,24 +194,31 @@ class LossPanel(LinePanel):
             Content.styled(self._accuracy_text(report, width), "$text-muted"),
         )
 
-    def _numbers_line(self, label: str, loss: float, note: str = "", spark: str = "") -> Content:
+    def _numbers_line(
+        self, label: str, loss: float, notes: tuple[str, ...] = (), spark: str = ""
+    ) -> Content:
+        """A loss line, and after it the first of `notes` (longest first) that fits."""
         style = TEST_STYLE if label.startswith("Test") else TRAIN_STYLE
         parts = [(label.ljust(LABEL_WIDTH), style), (format_loss(loss).rjust(6), "bold")]
         if spark:
             parts += [" ", (spark, style)]
         line = Content.assemble(*parts)
-        if note and line.cell_length + 2 + len(note) <= self.size.width:
+        room = self.size.width - line.cell_length - 2
+        note = next((note for note in notes if len(note) <= room), "")
+        if note:
             line = Content.assemble(line, (f"  {note}", "$text-muted"))
         return line
 
-    def _accuracy(self, report: LossReport, kind: str) -> str:
-        """The accuracy note of one loss line: "accuracy 97.6%", or why there is none."""
+    def _accuracy(self, report: LossReport, kind: str) -> tuple[str, ...]:
+        """The accuracy notes of one loss line, longest first ("accuracy 97.6%", "acc 97.6%",
+        "acc 98%": a narrow panel, as beside a wide network, still shows one), or why there
+        is none."""
         accuracy = report.test_accuracy if kind == "test" else report.train_accuracy
         if accuracy is not None:
-            return f"accuracy {accuracy:.1%}"
+            return (f"accuracy {accuracy:.1%}", f"acc {accuracy:.1%}", f"acc {accuracy:.0%}")
         if kind == "test" and report.train_accuracy is None:
-            return "regression: no accuracy"
-        return ""
+            return ("regression: no accuracy",)
+        return ()
 
     def _spread(self, left: str, right: str, width: int) -> Content:
         gap = width - len(left) - len(right)
