@@ -12,9 +12,7 @@ import difflib
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuiplay import __version__
@@ -447,29 +445,12 @@ def session_to_load(args: argparse.Namespace) -> Session | None:
 
 
 def check_writable(option: str, path: str, *, replaceable: bool = False) -> None:
-    """Fail before the work, not after, when `path` could not be written: the app's check
-    (save_target), then a file created and removed in the folder, as file systems such as
-    /proc and /sys refuse new files whatever their permissions say. With `replaceable`,
-    what is there must be a regular file (saving renames a new file over it).
-    Raises UsageError naming the option and the path."""
+    """Fail before the work, not after, when `path` could not be written (save_target's
+    check, which the app's w uses too). Raises UsageError naming the option and the path."""
     try:
         check_save_target(path, replaceable=replaceable)
     except SaveTargetError as error:
         raise UsageError(f"{option}: {error}") from None
-    folder = Path(path).parent
-    written_in_place = not replaceable and Path(path).exists()  # -o /dev/stdout
-    if not written_in_place and not _can_create_files_in(folder):
-        raise UsageError(f"{option}: {path}: folder {folder} is not writable")
-
-
-def _can_create_files_in(folder: Path) -> bool:
-    try:
-        handle, name = tempfile.mkstemp(prefix=".tuiplay-", suffix=".tmp", dir=folder)
-    except OSError:
-        return False
-    os.close(handle)
-    os.unlink(name)
-    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ cannot write to with the same one line, naming the path and what is wrong.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -35,5 +36,17 @@ def check_save_target(path: str, *, replaceable: bool = False) -> None:
             raise SaveTargetError(f"{path}: {folder} is a file, not a folder")
     except OSError as error:  # e.g. a name too long for the file system
         raise SaveTargetError(f"{path}: {error.strerror}") from None
-    if not os.access(folder, os.W_OK):
+    written_in_place = not replaceable and target.exists()  # -o /dev/stdout
+    # /proc and /sys refuse new files whatever their permissions say: try one.
+    if not os.access(folder, os.W_OK) or not (written_in_place or _can_create_files_in(folder)):
         raise SaveTargetError(f"{path}: folder {folder} is not writable")
+
+
+def _can_create_files_in(folder: Path) -> bool:
+    try:
+        handle, name = tempfile.mkstemp(prefix=".tuiplay-", suffix=".tmp", dir=folder)
+    except OSError:
+        return False
+    os.close(handle)
+    os.unlink(name)
+    return True
